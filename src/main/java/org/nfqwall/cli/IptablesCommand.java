@@ -1,0 +1,59 @@
+package org.nfqwall.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.nfqwall.gen.IptablesOptions;
+import org.nfqwall.gen.IptablesRuleset;
+import org.nfqwall.gen.PortRange;
+import org.nfqwall.rules.MarkBits;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code nfqwall iptables ...}: prints the iptables-restore document that feeds the daemon. */
+@Command(name = "iptables", mixinStandardHelpOptions = true,
+        description = {"Print the iptables-restore rules that send traffic to the queue and act on verdicts.",
+            "Apply:  nfqwall iptables --queue 10 --chain FORWARD --ports 80 | iptables-legacy-restore --noflush",
+            "Remove: the same options plus --remove, piped the same way."})
+final class IptablesCommand implements Callable<Integer> {
+    @Option(names = "--queue", required = true, paramLabel = "N", description = "NFQUEUE number (0-65535).")
+    int queue;
+
+    @Option(names = "--chain", defaultValue = "FORWARD", paramLabel = "CHAIN",
+            description = "FORWARD (a gateway), INPUT (a server) or OUTPUT (a client). Default: ${DEFAULT-VALUE}.")
+    String chain;
+
+    @Option(names = "--ports", defaultValue = "80", paramLabel = "LIST",
+            description = "Destination TCP ports to inspect, e.g. 80,8080,8000-8100. Default: ${DEFAULT-VALUE}.")
+    String ports;
+
+    @Option(names = "--ipv6", description = "Print the ip6tables-restore document instead.")
+    boolean ipv6;
+
+    @Option(names = "--fail-closed", description = "No --queue-bypass: without a running daemon, queued traffic is dropped.")
+    boolean failClosed;
+
+    @Option(names = "--mark-mask", defaultValue = "0x0fffffff", paramLabel = "MASK", converter = IntegerLiteral.class,
+            description = "The mark bits rule marks use (the rules file's mark_mask). Default: ${DEFAULT-VALUE}.")
+    int markMask = MarkBits.USER_MASK;
+
+    @Option(names = "--remove", description = "Print the document that removes these rules again.")
+    boolean remove;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        IptablesOptions options;
+        try {
+            List<PortRange> list = PortRange.parseList(ports);
+            options = new IptablesOptions(queue, chain, list, ipv6, failClosed, markMask);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        spec.commandLine().getOut().print(remove ? IptablesRuleset.remove(options) : IptablesRuleset.apply(options));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

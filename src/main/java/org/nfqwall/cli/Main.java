@@ -1,0 +1,39 @@
+package org.nfqwall.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code nfqwall}: the entry point; dispatches to one class per subcommand.
+ *
+ * <p>Exit codes: 0 ok, 1 invalid input (rules with errors, a queue that cannot be bound),
+ * 2 usage (unknown option or command).
+ */
+@Command(name = "nfqwall", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Application-layer firewall behind iptables NFQUEUE: HTTP host and URL rules.",
+        subcommands = {CheckCommand.class, IptablesCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code for input the user must fix (a rules file with errors, say). */
+    public static final int EXIT_INVALID = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs a command line with the given writers; returns the exit code (tests call this). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        return cmd.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, iptables or run");
+    }
+}

@@ -1,0 +1,79 @@
+package org.nfqwall.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.nfqwall.daemon.Daemon;
+import org.nfqwall.daemon.DaemonOptions;
+import org.nfqwall.engine.EngineConfig;
+import org.nfqwall.flow.BufferPool;
+import org.nfqwall.flow.FlowTable;
+import org.nfqwall.inspect.http.HttpInspector;
+import org.nfqwall.nfq.QueueConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code nfqwall run --rules FILE --queue N}: the daemon, in the foreground. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the firewall daemon on one queue, in the foreground.",
+            "Logs one line per decision other than the default accept. SIGHUP reloads the rules file;",
+            "SIGTERM or SIGINT stops it (exit 0)."})
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--rules", required = true, paramLabel = "FILE", description = "The YAML rules file.")
+    Path rules;
+
+    @Option(names = "--queue", defaultValue = "0", paramLabel = "N", description = "NFQUEUE number. Default: ${DEFAULT-VALUE}.")
+    int queue;
+
+    @Option(names = "--fail-closed",
+            description = "Do not ask the kernel to accept packets when the queue is full (it drops them instead).")
+    boolean failClosed;
+
+    @Option(names = "--flows", paramLabel = "N", description = "Most flows tracked. Default: " + FlowTable.DEFAULT_CAPACITY + ".")
+    int flows = FlowTable.DEFAULT_CAPACITY;
+
+    @Option(names = "--flow-idle", paramLabel = "SECONDS",
+            description = "Forget a flow idle this long. Default: " + FlowTable.DEFAULT_IDLE_SECONDS + ".")
+    int flowIdle = FlowTable.DEFAULT_IDLE_SECONDS;
+
+    @Option(names = "--max-head", paramLabel = "BYTES",
+            description = "Largest HTTP request head inspected; larger ones count as protocol unknown. Default: "
+                    + HttpInspector.DEFAULT_MAX_HEAD_BYTES + ".")
+    int maxHead = HttpInspector.DEFAULT_MAX_HEAD_BYTES;
+
+    @Option(names = "--buffer-memory", paramLabel = "MIB",
+            description = "Memory for partial request heads held across segments. Default: "
+                    + (BufferPool.DEFAULT_BUDGET_BYTES >> 20) + ".")
+    long bufferMib = BufferPool.DEFAULT_BUDGET_BYTES >> 20;
+
+    @Option(names = "--queue-length", paramLabel = "PACKETS", description = "Kernel queue length. Default: 8192.")
+    Integer queueLength;
+
+    @Option(names = "--socket-buffer", paramLabel = "MIB", description = "Netlink socket receive buffer. Default: 16.")
+    Integer socketBufferMib;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        QueueConfig d = QueueConfig.defaults(queue);
+        QueueConfig q = new QueueConfig(queue, d.copyRange(),
+                socketBufferMib != null ? socketBufferMib << 20 : d.socketReceiveBufferBytes(),
+                queueLength != null ? queueLength : d.maxQueueLength(), !failClosed, d.batchSize(),
+                d.receiveTimeoutMillis());
+        EngineConfig e;
+        try {
+            e = new EngineConfig(flows, flowIdle, maxHead, bufferMib << 20, true);
+            new org.nfqwall.flow.FlowTable(1, flowIdle);
+            if (flows < 1) {
+                throw new IllegalArgumentException("--flows must be at least 1, got " + flows);
+            }
+        } catch (IllegalArgumentException ex) {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        PrintStream out = System.out;
+        return new Daemon(new DaemonOptions(rules, q, e), out, System.err).run();
+    }
+}

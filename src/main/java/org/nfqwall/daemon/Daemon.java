@@ -1,0 +1,122 @@
+package org.nfqwall.daemon;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.nfqwall.engine.Engine;
+import org.nfqwall.nfq.NfqException;
+import org.nfqwall.nfq.PacketBatch;
+import org.nfqwall.nfq.QueueSocket;
+import org.nfqwall.rules.RuleError;
+import org.nfqwall.rules.RuleLoadResult;
+import org.nfqwall.rules.RuleSet;
+import org.nfqwall.rules.RulesLoader;
+import org.nfqwall.stats.Counter;
+import org.nfqwall.stats.Counters;
+import sun.misc.Signal;
+
+/**
+ * The {@code nfqwall run} process: loads the rules, binds the queue, runs the worker, reloads on
+ * SIGHUP and stops cleanly on SIGTERM or SIGINT (exit 0).
+ *
+ * <p>The worker runs on its own thread; signals only set flags or swap the rule-set reference,
+ * and a reload is loaded and compiled off the packet path before the swap. A file that fails to
+ * load never replaces the rules in force.
+ */
+public final class Daemon {
+    private final DaemonOptions options;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final AtomicReference<RuleSet> rules = new AtomicReference<>();
+    private final Counters counters = new Counters();
+
+    public Daemon(DaemonOptions options, PrintStream out, PrintStream err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs until stopped; returns the process exit code. */
+    public int run() {
+        RuleLoadResult loaded = RulesLoader.load(options.rulesFile());
+        if (!loaded.ok()) {
+            printErrors(loaded.errors());
+            err.println("nfqwall: not started: " + loaded.errors().size() + " error(s) in " + options.rulesFile());
+            return 1;
+        }
+        rules.set(loaded.ruleSet());
+        QueueSocket socket;
+        try {
+            socket = QueueSocket.open(options.queue());
+        } catch (NfqException | RuntimeException | LinkageError e) {
+            err.println("nfqwall: " + e.getMessage());
+            return 1;
+        }
+        try (DecisionLog log = new DecisionLog(out)) {
+            Engine engine = new Engine(options.engine(), rules, counters, log);
+            QueueWorker worker = new QueueWorker(socket, PacketBatch.allocate(options.queue()), engine);
+            Thread thread = new Thread(worker, "nfqwall-queue-" + options.queue().queueNumber());
+            Signal.handle(new Signal("TERM"), s -> worker.stop());
+            Signal.handle(new Signal("INT"), s -> worker.stop());
+            Signal.handle(new Signal("HUP"), s -> reload(log));
+            log.info(String.format("nfqwall: queue %d, %s: %s, %s", options.queue().queueNumber(),
+                    options.rulesFile(), loaded.ruleSet().summary(),
+                    options.queue().failOpen() ? "fail-open" : "fail-closed"));
+            thread.start();
+            joinUninterruptibly(thread);
+            log.info(summary(engine, worker, log));
+            if (worker.failure() != null) {
+                err.println("nfqwall: queue " + options.queue().queueNumber() + " stopped: " + worker.failure().getMessage());
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Loads, validates and compiles the rules file, then swaps it in; keeps the old rules on error. */
+    private void reload(DecisionLog log) {
+        RuleLoadResult result = RulesLoader.load(options.rulesFile());
+        if (result.ok()) {
+            rules.set(result.ruleSet());
+            log.info("nfqwall: reloaded " + options.rulesFile() + ": " + result.ruleSet().summary());
+        } else {
+            for (RuleError e : result.errors()) {
+                log.info("nfqwall: " + e);
+            }
+            log.info("nfqwall: reload refused, " + result.errors().size() + " error(s); keeping the previous rules");
+        }
+    }
+
+    private String summary(Engine engine, QueueWorker worker, DecisionLog log) {
+        Map<Counter, Long> c = Counters.merge(List.of(counters));
+        QueueSocket s = worker.socket();
+        return String.format("nfqwall: stopped: %d packets, %d flows (%d evicted), %d requests, accept %d, drop %d,"
+                        + " reject %d, mark %d, malformed %d, bad checksums %d, enobufs %d, internal errors %d,"
+                        + " log lines suppressed %d",
+                c.get(Counter.PACKETS), c.get(Counter.FLOWS), engine.flowEvictions(), c.get(Counter.HTTP_REQUESTS),
+                c.get(Counter.DECIDED_ACCEPT), c.get(Counter.DECIDED_DROP), c.get(Counter.DECIDED_REJECT),
+                c.get(Counter.DECIDED_MARK), c.get(Counter.MALFORMED), c.get(Counter.BAD_CHECKSUMS), s.enobufs(),
+                worker.internalErrors(), log.suppressed());
+    }
+
+    private void printErrors(List<RuleError> errors) {
+        for (RuleError e : errors) {
+            err.println(e);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

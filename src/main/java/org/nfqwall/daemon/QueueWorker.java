@@ -1,0 +1,104 @@
+package org.nfqwall.daemon;
+
+import java.nio.ByteBuffer;
+import org.nfqwall.engine.Engine;
+import org.nfqwall.engine.PacketVerdict;
+import org.nfqwall.nfq.NfqException;
+import org.nfqwall.nfq.PacketBatch;
+import org.nfqwall.nfq.QueueSocket;
+import org.nfqwall.nfq.Verdicts;
+
+/**
+ * The loop of one queue: receive a batch, decide each packet, send the batch's verdicts in one
+ * call, now and then expire idle flows.
+ *
+ * <p>Runs on its own thread and owns its socket, batch and engine; nothing on this path is shared
+ * with other threads except the rule-set reference and the stop flag. {@link #stop} may be called
+ * from any thread: the loop notices within the socket's receive timeout, verdicts what it holds,
+ * unbinds the queue and returns.
+ */
+public final class QueueWorker implements Runnable {
+    private static final long HOUSEKEEPING_NANOS = 1_000_000_000L;
+
+    private final QueueSocket socket;
+    private final PacketBatch batch;
+    private final Engine engine;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private long internalErrors;
+
+    public QueueWorker(QueueSocket socket, PacketBatch batch, Engine engine) {
+        this.socket = socket;
+        this.batch = batch;
+        this.engine = engine;
+    }
+
+    @Override
+    public void run() {
+        long lastHousekeeping = System.nanoTime();
+        try {
+            while (running) {
+                int n = socket.receive(batch);
+                long now = System.nanoTime();
+                if (n > 0) {
+                    verdictBatch(n, now);
+                }
+                if (now - lastHousekeeping > HOUSEKEEPING_NANOS) {
+                    engine.expireIdleFlows(now);
+                    lastHousekeeping = now;
+                }
+            }
+        } catch (NfqException | RuntimeException e) {
+            failure = e;
+        } finally {
+            socket.close();
+        }
+    }
+
+    private void verdictBatch(int n, long now) throws NfqException {
+        ByteBuffer buf = batch.buffer();
+        for (int i = 0; i < n; i++) {
+            long v;
+            try {
+                v = engine.onPacket(buf, batch.payloadOffset(i), batch.payloadLength(i), batch.mark(i), now);
+            } catch (RuntimeException e) {
+                // A bug must not take the network down with it: accept and count.
+                internalErrors++;
+                v = PacketVerdict.ACCEPTED;
+            }
+            int id = batch.packetId(i);
+            int mark = PacketVerdict.mark(v);
+            switch (PacketVerdict.action(v)) {
+                case PacketVerdict.DROP -> socket.verdict(id, Verdicts.DROP);
+                case PacketVerdict.REPEAT -> socket.verdict(id, Verdicts.REPEAT, mark);
+                default -> {
+                    if (mark != 0) {
+                        socket.verdict(id, Verdicts.ACCEPT, mark);
+                    } else {
+                        socket.verdict(id, Verdicts.ACCEPT);
+                    }
+                }
+            }
+        }
+        socket.flushVerdicts();
+    }
+
+    /** Asks the loop to finish its batch and return. Any thread. */
+    public void stop() {
+        running = false;
+    }
+
+    /** Why the loop ended early, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Exceptions thrown by the engine (each packet accepted). */
+    public long internalErrors() {
+        return internalErrors;
+    }
+
+    public QueueSocket socket() {
+        return socket;
+    }
+}

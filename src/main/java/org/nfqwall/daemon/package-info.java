@@ -1,0 +1,2 @@
+/** Process wiring: the queue worker, signals, rule reloads and the decision log. */
+package org.nfqwall.daemon;

@@ -1,0 +1,42 @@
+package org.nfqwall.stats;
+
+/** The named counters of one worker; see {@link Counters}. */
+public enum Counter {
+    /** Packets handed to the engine. */
+    PACKETS,
+    /** Bytes of those packets (IP header included). */
+    BYTES,
+    /** Packets that could not be decoded, all reasons (accepted). */
+    MALFORMED,
+    /** Non-first IP fragments (accepted: no ports to match). */
+    FRAGMENTS,
+    /** Packets of protocols other than TCP and UDP (accepted). */
+    OTHER_PROTOCOLS,
+    /** TCP segments whose checksum is wrong (accepted unread: the receiver drops them). */
+    BAD_CHECKSUMS,
+    /** Retransmissions or overlaps whose bytes differ from the first copy (dropped). */
+    REASSEMBLY_CONFLICTS,
+    /** Out-of-order segments that could not be held (dropped: the client sends them again). */
+    REASSEMBLY_NO_ROOM,
+    /** Flows decided without inspection because no reassembly buffer was left. */
+    BUFFERS_EXHAUSTED,
+    /** Packets that came back with nfqwall's verdict bit set: the generated iptables rules are missing. */
+    LOOPED_VERDICTS,
+    /** Flows created in the flow table. */
+    FLOWS,
+    /** HTTP request heads decoded. */
+    HTTP_REQUESTS,
+    /** Flows whose bytes were not HTTP. */
+    NOT_HTTP,
+    /** Flows whose HTTP was malformed or ambiguous. */
+    HTTP_MALFORMED,
+    /** Flows whose request head exceeded the inspection limit. */
+    HEAD_TOO_LARGE,
+    /** Decisions taken, by verdict. */
+    DECIDED_ACCEPT,
+    DECIDED_DROP,
+    DECIDED_REJECT,
+    DECIDED_MARK,
+    /** Decisions taken by the default verdict (no rule matched). */
+    DECIDED_BY_DEFAULT
+}
