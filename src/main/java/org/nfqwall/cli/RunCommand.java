@@ -65,11 +65,10 @@ final class RunCommand implements Callable<Integer> {
                 d.receiveTimeoutMillis());
         EngineConfig e;
         try {
-            e = new EngineConfig(flows, flowIdle, maxHead, bufferMib << 20, true);
-            new org.nfqwall.flow.FlowTable(1, flowIdle);
-            if (flows < 1) {
-                throw new IllegalArgumentException("--flows must be at least 1, got " + flows);
+            if (flows < 1 || flowIdle < 1) {
+                throw new IllegalArgumentException("--flows and --flow-idle must be at least 1");
             }
+            e = new EngineConfig(flows, flowIdle, maxHead, bufferMib << 20, true);
         } catch (IllegalArgumentException ex) {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }

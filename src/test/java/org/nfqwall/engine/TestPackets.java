@@ -1,0 +1,105 @@
+package org.nfqwall.engine;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds IPv4 and IPv6 TCP segments with correct checksums for engine tests, written into one
+ * direct buffer the way the queue delivers them.
+ */
+final class TestPackets {
+    static final int SYN = 0x02, ACK = 0x10, PSH = 0x08, RST = 0x04, FIN = 0x01;
+
+    final ByteBuffer buf = ByteBuffer.allocateDirect(70000);
+    int offset;
+    int length;
+
+    private final byte[] src;
+    private final byte[] dst;
+    private final int sport;
+    private final int dport;
+    private final boolean v6;
+
+    TestPackets(String src, String dst, int sport, int dport) {
+        this.src = parse(src);
+        this.dst = parse(dst);
+        this.sport = sport;
+        this.dport = dport;
+        this.v6 = this.src.length == 16;
+    }
+
+    private static byte[] parse(String addr) {
+        try {
+            return java.net.InetAddress.getByName(addr).getAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(addr, e);
+        }
+    }
+
+    /** Writes a TCP segment at offset 100 of the buffer; returns this for chaining. */
+    TestPackets tcp(long seq, int flags, String payload) {
+        return tcp(seq, flags, payload.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    TestPackets tcp(long seq, int flags, byte[] payload) {
+        int ipLen = v6 ? 40 : 20;
+        int total = ipLen + 20 + payload.length;
+        offset = 100;
+        length = total;
+        for (int i = 0; i < total + 8; i++) {
+            buf.put(offset + i, (byte) 0);
+        }
+        int o = offset;
+        if (v6) {
+            buf.putInt(o, 0x60000000);
+            buf.putShort(o + 4, (short) (20 + payload.length));
+            buf.put(o + 6, (byte) 6);
+            buf.put(o + 7, (byte) 64);
+            buf.put(o + 8, src);
+            buf.put(o + 24, dst);
+        } else {
+            buf.put(o, (byte) 0x45);
+            buf.putShort(o + 2, (short) total);
+            buf.put(o + 8, (byte) 64);
+            buf.put(o + 9, (byte) 6);
+            buf.put(o + 12, src);
+            buf.put(o + 16, dst);
+            buf.putShort(o + 10, (short) checksum(0, o, 20));
+        }
+        int t = o + ipLen;
+        buf.putShort(t, (short) sport);
+        buf.putShort(t + 2, (short) dport);
+        buf.putInt(t + 4, (int) seq);
+        buf.putInt(t + 8, 1);
+        buf.put(t + 12, (byte) 0x50);
+        buf.put(t + 13, (byte) flags);
+        buf.putShort(t + 14, (short) 65535);
+        buf.put(t + 20, payload);
+        long pseudo = 0;
+        for (int i = 0; i < src.length; i += 2) {
+            pseudo += ((src[i] & 0xFF) << 8) | (src[i + 1] & 0xFF);
+            pseudo += ((dst[i] & 0xFF) << 8) | (dst[i + 1] & 0xFF);
+        }
+        pseudo += 6 + 20 + payload.length;
+        buf.putShort(t + 16, (short) checksum(pseudo, t, 20 + payload.length));
+        return this;
+    }
+
+    private int checksum(long sum, int from, int len) {
+        for (int i = 0; i < len; i += 2) {
+            int hi = buf.get(from + i) & 0xFF;
+            int lo = i + 1 < len ? buf.get(from + i + 1) & 0xFF : 0;
+            sum += (hi << 8) | lo;
+        }
+        while ((sum >> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+        return (int) (~sum & 0xFFFF);
+    }
+
+    /** Flips one payload byte without fixing the checksum. */
+    void corruptLastByte() {
+        int i = offset + length - 1;
+        buf.put(i, (byte) (buf.get(i) ^ 0x20));
+    }
+}
