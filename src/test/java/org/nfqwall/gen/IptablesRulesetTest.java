@@ -193,8 +193,7 @@ class IptablesRulesetTest {
         assertTrue(document.contains("--mark " + hexPair(MarkBits.VERDICT) + " -j NFQWALL-VERDICT"));
         assertTrue(document.contains("-j CONNMARK --set-xmark " + hexPair(MarkBits.REJECT)));
         assertTrue(document.contains("-j CONNMARK --set-xmark " + hexPair(MarkBits.DROP)));
-        assertTrue(document.contains("-j MARK --set-xmark 0x0/" + Integer.toHexString(MarkBits.RESERVED_MASK)
-                .transform(h -> "0x" + h)));
+        assertTrue(document.contains("-j MARK --set-xmark 0x0/0x" + Integer.toHexString(MarkBits.RESERVED_MASK)));
     }
 
     private static String hexPair(int bit) {
