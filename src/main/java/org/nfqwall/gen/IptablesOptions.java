@@ -1,0 +1,103 @@
+package org.nfqwall.gen;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.nfqwall.rules.MarkBits;
+
+/**
+ * What the generated iptables ruleset covers: which TCP destination ports of which built-in
+ * chain go to which NFQUEUE, for IPv4 or IPv6, fail-open or fail-closed, and which packet-mark
+ * bits rule marks may use. Immutable; the constructor rejects anything the ruleset could not
+ * express, with a message that says what to fix.
+ *
+ * @param queue      the NFQUEUE number the daemon reads, 0-{@value #MAX_QUEUE}
+ * @param chain      the built-in filter chain to hook: {@code FORWARD}, {@code INPUT} or
+ *                   {@code OUTPUT}
+ * @param ports      TCP destination ports whose packets are inspected; at least one
+ * @param ipv6       generate for ip6tables instead of iptables
+ * @param failClosed without a listening daemon, drop the queued packets instead of letting
+ *                   them pass (no {@code --queue-bypass})
+ * @param markMask   the bits rule marks use (a rule file's {@code mark_mask}): non-zero and
+ *                   within {@link MarkBits#USER_MASK}; the ruleset saves and restores only these
+ */
+public record IptablesOptions(int queue, String chain, List<PortRange> ports, boolean ipv6,
+                              boolean failClosed, int markMask) {
+    /** Highest NFQUEUE number: {@value} (the queue number is 16 bits). */
+    public static final int MAX_QUEUE = 65535;
+    /** The built-in filter chains the ruleset can hook. */
+    public static final List<String> CHAINS = List.of("FORWARD", "INPUT", "OUTPUT");
+
+    /** Validates every field; throws {@link IllegalArgumentException} saying what to fix. */
+    public IptablesOptions {
+        if (queue < 0 || queue > MAX_QUEUE) {
+            throw new IllegalArgumentException("queue " + queue + " is out of range; expected 0-"
+                    + MAX_QUEUE + " (the NFQUEUE number the daemon reads)");
+        }
+        if (chain == null || !CHAINS.contains(chain)) {
+            String got = chain == null ? "chain is missing" : "chain \"" + chain + "\" is not supported";
+            throw new IllegalArgumentException(got + "; expected FORWARD, INPUT or OUTPUT"
+                    + " (upper case, as iptables names its built-in chains)");
+        }
+        if (ports == null || ports.isEmpty()) {
+            throw new IllegalArgumentException("ports are missing; expected at least one TCP port or"
+                    + " range, e.g. 80,8080,8000-8100");
+        }
+        // Immutable lists throw on contains(null), so look at each entry.
+        if (ports.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("ports contain an empty entry; expected only ports"
+                    + " and ranges");
+        }
+        ports = List.copyOf(ports);
+        if (markMask == 0) {
+            throw new IllegalArgumentException("mark mask 0x0 is empty; expected the non-zero bits"
+                    + " rule marks use (the rule file's mark_mask), within " + hex(MarkBits.USER_MASK));
+        }
+        if ((markMask & ~MarkBits.USER_MASK) != 0) {
+            throw new IllegalArgumentException("mark mask " + hex(markMask) + " uses bits "
+                    + hex(markMask & MarkBits.RESERVED_MASK) + " that nfqwall reserves; expected bits"
+                    + " within " + hex(MarkBits.USER_MASK));
+        }
+    }
+
+    /** The restore command that reads the generated document for this address family. */
+    public String restoreCommand() {
+        return ipv6 ? "ip6tables-legacy-restore" : "iptables-legacy-restore";
+    }
+
+    /**
+     * The built-in chain that the replies of the hooked connections traverse: FORWARD for
+     * FORWARD; for a local server (INPUT) its replies leave through OUTPUT, and for a local
+     * client (OUTPUT) the server's replies arrive through INPUT.
+     */
+    public String replyChain() {
+        return switch (chain) {
+            case "INPUT" -> "OUTPUT";
+            case "OUTPUT" -> "INPUT";
+            default -> chain;
+        };
+    }
+
+    /** The port list as {@link PortRange#parseList} reads it, e.g. {@code 80,8000-8100}. */
+    public String portList() {
+        return ports.stream().map(PortRange::toString).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The {@code nfqwall iptables} arguments that produce these options, e.g.
+     * {@code --queue 10 --chain FORWARD --ports 80 --mark-mask 0xffff}; written into the
+     * generated document so an admin can regenerate or remove it.
+     */
+    public String arguments() {
+        return "--queue " + queue + " --chain " + chain + " --ports " + portList()
+                + " --mark-mask " + hex(markMask)
+                + (ipv6 ? " --ipv6" : "")
+                + (failClosed ? " --fail-closed" : "");
+    }
+
+    /** A mark value as iptables prints it: lower-case hex with {@code 0x}, unsigned. */
+    static String hex(int bits) {
+        return "0x" + Integer.toHexString(bits).toLowerCase(Locale.ROOT);
+    }
+}

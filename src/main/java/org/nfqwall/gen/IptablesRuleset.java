@@ -1,0 +1,195 @@
+package org.nfqwall.gen;
+
+import static org.nfqwall.gen.IptablesOptions.hex;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.nfqwall.rules.MarkBits;
+
+/**
+ * Writes the iptables-restore documents that hook nfqwall into the filter table next to an
+ * admin's own rules ({@link #apply}) and take it out again ({@link #remove}). Both are meant for
+ * {@code iptables-legacy-restore --noflush} (or {@code ip6tables-legacy-restore}), which
+ * commits a document as a whole or not at all. Pure functions of {@link IptablesOptions};
+ * stateless and thread-safe.
+ *
+ * <p>The contract with the daemon: it answers NF_ACCEPT, NF_DROP, or NF_REPEAT with a packet
+ * mark of {@link MarkBits#VERDICT} plus {@link MarkBits#REJECT}, {@link MarkBits#DROP} or a rule
+ * mark inside the mark mask. NF_REPEAT runs the hook's chain again from its top, so the packet
+ * comes back into {@value #CHAIN}, whose first rules act on the mark before the queue rule:
+ * such a packet is never queued twice.
+ */
+public final class IptablesRuleset {
+    /** The chain the hooked packets jump to; it ends in the queue rule. */
+    public static final String CHAIN = "NFQWALL";
+    /** The chain that carries out verdicts the daemon handed back with NF_REPEAT. */
+    public static final String VERDICT_CHAIN = "NFQWALL-VERDICT";
+    /**
+     * Most entries one multiport match holds: {@value} (the kernel's XT_MULTI_PORTS); a range
+     * takes two, so longer port lists are split over several rules.
+     */
+    public static final int MAX_MULTIPORT_SLOTS = 15;
+
+    private IptablesRuleset() {
+    }
+
+    /** The document that creates both chains and the jumps into them. */
+    public static String apply(IptablesOptions o) {
+        String mask = hex(o.markMask());
+        String reject = markBit(MarkBits.REJECT);
+        String drop = markBit(MarkBits.DROP);
+        String restoreMark = "-j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask;
+        String markedConnection = "-m connmark ! --mark 0x0/" + mask;
+
+        Document d = new Document();
+        header(d, o, false);
+        d.comment("Remove: nfqwall iptables " + o.arguments() + " --remove | " + o.restoreCommand()
+                + " --noflush");
+        d.comment("Update: remove with the old options, then apply the new ones. Applying twice keeps");
+        d.comment("one copy of each chain but appends the jumps from " + o.chain() + " again.");
+        d.comment("Mark bits: " + hex(MarkBits.VERDICT) + " verdict, " + hex(MarkBits.REJECT) + " reject, "
+                + hex(MarkBits.DROP) + " drop, " + hex(MarkBits.OFFLOAD) + " reserved;");
+        d.comment("rule marks use " + mask + " (the mark mask); no other bit is touched.");
+        d.line("*filter");
+        d.comment(CHAIN + ": decide in the kernel what is already decided, queue the rest to nfqwall.");
+        d.line(":" + CHAIN + " - [0:0]");
+        d.comment(VERDICT_CHAIN + ": carry out a verdict nfqwall handed back (NF_REPEAT with a mark).");
+        d.line(":" + VERDICT_CHAIN + " - [0:0]");
+
+        d.comment("The rest of a rejected or dropped connection: decided here, never queued again.");
+        d.line("-A " + CHAIN + " -p tcp -m connmark --mark " + reject + " -j REJECT --reject-with tcp-reset");
+        d.line("-A " + CHAIN + " -m connmark --mark " + drop + " -j DROP");
+        d.comment("A packet nfqwall handed back with a verdict: carry it out, never queue it again.");
+        d.line("-A " + CHAIN + " -m mark --mark " + markBit(MarkBits.VERDICT) + " -j " + VERDICT_CHAIN);
+        d.comment("A connection marked by a rule: every packet carries the rule mark, also while inspected.");
+        d.line("-A " + CHAIN + " " + markedConnection + " " + restoreMark);
+        if (o.failClosed()) {
+            d.comment("Everything else goes to nfqwall. Fail-closed: while no nfqwall listens on queue "
+                    + o.queue() + ", these packets are dropped.");
+            d.line("-A " + CHAIN + " -j NFQUEUE --queue-num " + o.queue());
+        } else {
+            d.comment("Everything else goes to nfqwall. Fail-open (--queue-bypass): while no nfqwall"
+                    + " listens on queue " + o.queue() + ", these packets pass.");
+            d.line("-A " + CHAIN + " -j NFQUEUE --queue-num " + o.queue() + " --queue-bypass");
+        }
+
+        d.comment("Reject: remember it in the connmark, then reset the client (TCP) or drop (other protocols).");
+        d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + reject + " -j CONNMARK --set-xmark " + reject);
+        d.line("-A " + VERDICT_CHAIN + " -p tcp -m mark --mark " + reject + " -j REJECT --reject-with tcp-reset");
+        d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + reject + " -j DROP");
+        d.comment("Drop: remember it in the connmark, then drop.");
+        d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + drop + " -j CONNMARK --set-xmark " + drop);
+        d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + drop + " -j DROP");
+        d.comment("Accept with a rule mark: save it in the connmark, clear the reserved bits so that");
+        d.comment("fwmark rules see only the rule mark, accept.");
+        d.line("-A " + VERDICT_CHAIN + " -j CONNMARK --save-mark --nfmask " + mask + " --ctmask " + mask);
+        d.line("-A " + VERDICT_CHAIN + " -j MARK --set-xmark 0x0/" + hex(MarkBits.RESERVED_MASK));
+        d.line("-A " + VERDICT_CHAIN + " -j ACCEPT");
+
+        d.comment("Hook: TCP to the inspected ports goes through " + CHAIN + " (at most "
+                + MAX_MULTIPORT_SLOTS + " multiport entries a rule, a range takes two).");
+        d.comment("Appended: " + o.chain() + " rules before these still decide first.");
+        jumps(o).forEach(rule -> d.line("-A " + rule));
+        d.comment("The reply direction of a marked connection carries the rule mark too.");
+        replyRestores(o).forEach(rule -> d.line("-A " + rule));
+        d.line("COMMIT");
+        return d.toString();
+    }
+
+    /**
+     * The document that deletes exactly the jumps {@link #apply} appended for the same options,
+     * then empties and deletes both chains. It fails as a whole, changing nothing, if those
+     * jumps are not there (or are there twice, since a chain still referenced cannot be deleted).
+     */
+    public static String remove(IptablesOptions o) {
+        Document d = new Document();
+        header(d, o, true);
+        d.comment("Re-apply: nfqwall iptables " + o.arguments() + " | " + o.restoreCommand() + " --noflush");
+        d.comment("Changes nothing and fails if the ruleset was not applied with exactly these options.");
+        d.line("*filter");
+        d.comment("The jumps into " + CHAIN + " and the reply-direction rules, exactly as applied.");
+        jumps(o).forEach(rule -> d.line("-D " + rule));
+        replyRestores(o).forEach(rule -> d.line("-D " + rule));
+        d.comment("Empty both chains first (" + CHAIN + " jumps to " + VERDICT_CHAIN + "), then delete them.");
+        d.line("-F " + CHAIN);
+        d.line("-F " + VERDICT_CHAIN);
+        d.line("-X " + CHAIN);
+        d.line("-X " + VERDICT_CHAIN);
+        d.line("COMMIT");
+        return d.toString();
+    }
+
+    /**
+     * Splits the ports into multiport lists of at most {@value #MAX_MULTIPORT_SLOTS} entries,
+     * in the given order, e.g. {@code 80,8000:8100}.
+     */
+    static List<String> multiportLists(List<PortRange> ports) {
+        List<String> lists = new ArrayList<>();
+        List<PortRange> current = new ArrayList<>();
+        int slots = 0;
+        for (PortRange range : ports) {
+            if (slots + range.multiportSlots() > MAX_MULTIPORT_SLOTS) {
+                lists.add(joined(current));
+                current.clear();
+                slots = 0;
+            }
+            current.add(range);
+            slots += range.multiportSlots();
+        }
+        lists.add(joined(current));
+        return lists;
+    }
+
+    private static void header(Document d, IptablesOptions o, boolean remove) {
+        d.comment("nfqwall: " + (remove ? "removes the ruleset that sends" : "sends")
+                + " TCP to ports " + o.portList() + " in " + o.chain() + " to NFQUEUE " + o.queue()
+                + (o.ipv6() ? " (IPv6)." : " (IPv4)."));
+        d.comment("Generated by: nfqwall iptables " + o.arguments() + (remove ? " --remove" : "")
+                + ", for " + o.restoreCommand() + " --noflush");
+    }
+
+    /** Rule specifications after {@code -A}/{@code -D}: the jumps from the hooked chain. */
+    private static List<String> jumps(IptablesOptions o) {
+        return multiportLists(o.ports()).stream()
+                .map(list -> o.chain() + " -p tcp -m multiport --dports " + list + " -j " + CHAIN)
+                .toList();
+    }
+
+    /** Rule specifications after {@code -A}/{@code -D}: rule marks onto the replies. */
+    private static List<String> replyRestores(IptablesOptions o) {
+        String mask = hex(o.markMask());
+        return multiportLists(o.ports()).stream()
+                .map(list -> o.replyChain() + " -p tcp -m multiport --sports " + list
+                        + " -m connmark ! --mark 0x0/" + mask
+                        + " -j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask)
+                .toList();
+    }
+
+    /** One bit as a mark match value/mask, e.g. {@code 0x40000000/0x40000000}. */
+    private static String markBit(int bit) {
+        return hex(bit) + "/" + hex(bit);
+    }
+
+    private static String joined(List<PortRange> ranges) {
+        return ranges.stream().map(PortRange::multiportSyntax).collect(Collectors.joining(","));
+    }
+
+    /** Lines of an iptables-restore document; comments must start at column 0 to be skipped. */
+    private static final class Document {
+        private final StringBuilder text = new StringBuilder(4096);
+
+        void comment(String comment) {
+            text.append("# ").append(comment).append('\n');
+        }
+
+        void line(String line) {
+            text.append(line).append('\n');
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Generators of iptables rulesets: pure functions, text out. */
+package org.nfqwall.gen;
