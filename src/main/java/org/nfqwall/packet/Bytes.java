@@ -1,10 +1,12 @@
 package org.nfqwall.packet;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * Unsigned big-endian reads at absolute indexes, independent of the buffer's byte order and
- * never touching its position or limit. Callers check bounds first; these only read.
+ * Unsigned big-endian reads at absolute indexes, whatever the buffer's byte order, never touching
+ * its position or limit. Callers check bounds first; these only read. The multi-byte reads use the
+ * buffer's own wide reads (one bounds check, one load) and swap only for a little-endian buffer.
  */
 final class Bytes {
     private Bytes() {
@@ -15,14 +17,17 @@ final class Bytes {
     }
 
     static int u16(ByteBuffer buf, int index) {
-        return (buf.get(index) & 0xFF) << 8 | buf.get(index + 1) & 0xFF;
+        short value = buf.getShort(index);
+        return (buf.order() == ByteOrder.BIG_ENDIAN ? value : Short.reverseBytes(value)) & 0xFFFF;
     }
 
     static long u32(ByteBuffer buf, int index) {
-        return (long) u16(buf, index) << 16 | u16(buf, index + 2);
+        int value = buf.getInt(index);
+        return (buf.order() == ByteOrder.BIG_ENDIAN ? value : Integer.reverseBytes(value)) & 0xFFFF_FFFFL;
     }
 
     static long u64(ByteBuffer buf, int index) {
-        return u32(buf, index) << 32 | u32(buf, index + 4);
+        long value = buf.getLong(index);
+        return buf.order() == ByteOrder.BIG_ENDIAN ? value : Long.reverseBytes(value);
     }
 }
