@@ -3,15 +3,21 @@ package org.nfqwall.packet;
 /** Why a packet could not be decoded; each value is counted separately in statistics. */
 public enum Malformed {
     NONE,
-    /** Shorter than the fixed IP header, or the IP version nibble is not 4 or 6. */
+    /**
+     * Shorter than the fixed IP header, the IP version nibble is not 4 or 6, or the window given
+     * to {@code decode} lies outside the buffer.
+     */
     BAD_IP_HEADER,
-    /** IPv4 IHL below 5, header longer than the packet, or total length inconsistent. */
+    /** IPv4 IHL below 5, header longer than the captured bytes, or total length below the header length. */
     BAD_IPV4_LENGTH,
-    /** IPv6 payload length larger than the packet, or an extension header runs past the end. */
+    /**
+     * An IPv6 extension header runs past the payload length or the captured bytes (jumbograms
+     * included). A payload length merely larger than the capture is a truncated view, not this.
+     */
     BAD_IPV6_LENGTH,
-    /** TCP data offset below 5 or beyond the packet. */
+    /** TCP header (data offset below 5, or header with options) not within the captured IP payload. */
     BAD_TCP_HEADER,
-    /** UDP length field inconsistent with the packet. */
+    /** Fewer than 8 bytes of UDP header, or a UDP length below 8 or beyond the IP payload length. */
     BAD_UDP_HEADER,
     /** More than {@code PacketView.MAX_EXTENSION_HEADERS} IPv6 extension headers. */
     TOO_MANY_EXTENSION_HEADERS

@@ -8,9 +8,22 @@ import java.nio.ByteBuffer;
  *
  * <p>Mutable and reused: each worker thread owns one instance and calls {@link #decode} per
  * packet. Not thread-safe. After {@code decode} returns {@link Malformed#NONE} the fields below
- * describe the packet; otherwise only {@link #malformed} is meaningful.
+ * describe the packet; otherwise only {@link #malformed} is meaningful. The buffer is only read,
+ * at absolute indexes: its position, limit and byte order are never changed, and {@code decode}
+ * and {@link #checksumValid} allocate nothing.
  *
- * <p>API CONTRACT (fixed; implementation filled in by the packet helper).
+ * <p>What is accepted, in short (each parser's Javadoc has the details and the RFC section):
+ * <ul>
+ *   <li>A capture shorter than the IP length field says is {@link #truncated}: the payload is
+ *       clipped to the captured bytes, and the packet is still decoded as long as every header up
+ *       to and including the TCP/UDP header was captured. Bytes after the IP length are padding
+ *       and ignored.
+ *   <li>A non-first fragment ({@link #laterFragment}) is decoded up to IP; a first fragment must
+ *       hold its whole TCP/UDP header, since a transport header split across fragments is the
+ *       classic filter evasion (RFC 1858 section 3.1).
+ *   <li>Protocols other than TCP and UDP are decoded up to IP: {@link #l4Protocol} is set, ports
+ *       are 0 and the payload is the rest of the IP payload.
+ * </ul>
  */
 public final class PacketView {
     public static final int PROTO_TCP = 6;
@@ -22,6 +35,13 @@ public final class PacketView {
     public static final int TCP_PSH = 0x08;
     public static final int TCP_ACK = 0x10;
 
+    /**
+     * Most IPv6 extension headers walked before a packet is {@link Malformed#TOO_MANY_EXTENSION_HEADERS}:
+     * {@value}. RFC 8200 section 4.1 allows each kind once (Destination Options twice), which is
+     * far below this; long chains only serve to push the upper-layer header out of reach.
+     */
+    public static final int MAX_EXTENSION_HEADERS = 8;
+
     /** Why the last packet could not be decoded, or NONE. */
     public Malformed malformed = Malformed.NONE;
 
@@ -29,6 +49,15 @@ public final class PacketView {
     public int ipVersion;
     /** Source and destination as 128-bit values; IPv4 stored IPv4-mapped (::ffff:a.b.c.d). */
     public long srcHi, srcLo, dstHi, dstLo;
+    /** IPv4 time to live or IPv6 hop limit. */
+    public int hopLimit;
+    /**
+     * Bytes from the start of the packet to the upper-layer header: IHL * 4 for IPv4 (options
+     * included), 40 plus the extension headers walked for IPv6.
+     */
+    public int ipHeaderLength;
+    /** True when fewer bytes were captured than the IP length field announces. */
+    public boolean truncated;
     /** Final upper-layer protocol after IPv6 extension headers (6, 17, or another number). */
     public int l4Protocol;
     /** Absolute index of the L4 header in the buffer. */
@@ -39,24 +68,103 @@ public final class PacketView {
     public boolean firstFragment;
 
     public int srcPort, dstPort;
-    /** TCP only. */
+    /** TCP only: the low 8 flag bits (CWR ECE URG ACK PSH RST SYN FIN). */
     public int tcpFlags;
     /** TCP sequence number as unsigned 32-bit value in a long. */
     public long tcpSeq;
     /** Absolute index and length of the L4 payload (TCP/UDP data) in the buffer. */
     public int payloadOffset, payloadLength;
 
+    /** Absolute index just past the captured bytes that belong to the IP packet (padding excluded). */
+    int ipEnd;
+    /** Bytes from {@link #l4Offset} to the end of the IP packet as its length field declares it. */
+    int l4DeclaredLength;
+    /** Absolute index just past the bytes the TCP/UDP checksum covers. */
+    int checksumEnd;
+    /** An IPv6 routing header still has segments to visit: the final destination is elsewhere. */
+    boolean finalDestinationUnknown;
+
     /**
-     * Decodes the IP packet at {@code buf[offset, offset+length)}. Never throws on any input.
+     * Decodes the IP packet at {@code buf[offset, offset+length)}. Never throws on any input: a
+     * window outside {@code [0, buf.limit())} is {@link Malformed#BAD_IP_HEADER}.
      *
      * @return {@link Malformed#NONE} when decoded, otherwise the reason
      */
     public Malformed decode(ByteBuffer buf, int offset, int length) {
-        throw new UnsupportedOperationException("packet helper");
+        reset();
+        Malformed result;
+        if (offset < 0 || length < 1 || length > buf.limit() - offset) {
+            result = Malformed.BAD_IP_HEADER;
+        } else {
+            int version = Bytes.u8(buf, offset) >>> 4;
+            if (version == 4) {
+                result = Ipv4Header.parse(buf, offset, length, this);
+            } else if (version == 6) {
+                result = Ipv6Header.parse(buf, offset, length, this);
+            } else {
+                result = Malformed.BAD_IP_HEADER;
+            }
+            if (result == Malformed.NONE) {
+                result = decodeTransport(buf);
+            }
+        }
+        malformed = result;
+        return result;
     }
 
-    /** Verifies the TCP or UDP checksum of the last decoded packet (UDP checksum 0 on IPv4 is valid). */
+    private Malformed decodeTransport(ByteBuffer buf) {
+        if (!laterFragment) {
+            if (l4Protocol == PROTO_TCP) {
+                return TcpHeader.parse(buf, this);
+            }
+            if (l4Protocol == PROTO_UDP) {
+                return UdpHeader.parse(buf, this);
+            }
+        }
+        payloadOffset = l4Offset;
+        payloadLength = ipEnd - l4Offset;
+        return Malformed.NONE;
+    }
+
+    /**
+     * Verifies the TCP or UDP checksum of the last decoded packet, which must still lie in
+     * {@code buf} (RFC 9293 section 3.1, RFC 768, RFC 8200 section 8.1).
+     *
+     * <p>Returns true when it cannot judge: the packet was malformed, truncated, a fragment (the
+     * checksum covers the reassembled datagram), not TCP or UDP, or its final IPv6 destination lies
+     * in a routing header still to be visited. A UDP checksum of 0 over IPv4 means "not computed"
+     * and is valid; over IPv6 it is invalid (RFC 8200 section 8.1; the tunnel exception of
+     * RFC 6935 is not made).
+     */
     public boolean checksumValid(ByteBuffer buf) {
-        throw new UnsupportedOperationException("packet helper");
+        if (malformed != Malformed.NONE || truncated || laterFragment || firstFragment
+                || finalDestinationUnknown || (l4Protocol != PROTO_TCP && l4Protocol != PROTO_UDP)) {
+            return true;
+        }
+        if (l4Protocol == PROTO_UDP && Bytes.u16(buf, l4Offset + 6) == 0) {
+            return ipVersion == 4;
+        }
+        return InternetChecksum.transportValid(buf, this);
+    }
+
+    private void reset() {
+        malformed = Malformed.NONE;
+        ipVersion = 0;
+        srcHi = srcLo = dstHi = dstLo = 0;
+        hopLimit = 0;
+        ipHeaderLength = 0;
+        truncated = false;
+        l4Protocol = 0;
+        l4Offset = 0;
+        laterFragment = false;
+        firstFragment = false;
+        srcPort = dstPort = 0;
+        tcpFlags = 0;
+        tcpSeq = 0;
+        payloadOffset = payloadLength = 0;
+        ipEnd = 0;
+        l4DeclaredLength = 0;
+        checksumEnd = 0;
+        finalDestinationUnknown = false;
     }
 }
