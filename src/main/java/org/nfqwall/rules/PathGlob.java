@@ -1,6 +1,7 @@
 package org.nfqwall.rules;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -132,7 +133,7 @@ final class PathGlob {
         for (int k = 0; k < neg.length; k++) {
             neg[k] = negated.get(k);
         }
-        return new PathGlob(glob, java.util.Arrays.copyOf(kinds, count), java.util.Arrays.copyOf(values, count),
+        return new PathGlob(glob, Arrays.copyOf(kinds, count), Arrays.copyOf(values, count),
                 classes.toArray(new char[0][]), neg);
     }
 
