@@ -1,0 +1,220 @@
+package org.nfqwall.rules;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One compiled rule: its name and position in the file, its verdict, and its conditions (all of
+ * which must hold; within one condition any listed value may). A missing condition matches
+ * anything.
+ *
+ * <p>Immutable and safe to read from any thread. The read-only views ({@link #hostPatterns()}
+ * and the like) are for generators and reports; matching goes through {@link RuleSet}.
+ */
+public final class Rule {
+    private final String name;
+    private final int line;
+    private final int column;
+    private final Verdict verdict;
+    private final int mark;
+    private final String markName;
+    private final AddressCondition sources;
+    private final AddressCondition destinations;
+    private final PortCondition sourcePorts;
+    private final PortCondition destinationPorts;
+    private final HostCondition hosts;
+    private final PathGlob[] paths;
+    private final String[] methods;
+    /** Indexed by {@link Protocol#ordinal()}; null when the rule has no protocol condition. */
+    private final boolean[] protocols;
+
+    Rule(String name, int line, int column, Verdict verdict, int mark, String markName,
+            AddressCondition sources, AddressCondition destinations, PortCondition sourcePorts,
+            PortCondition destinationPorts, HostCondition hosts, List<PathGlob> paths, List<String> methods,
+            Set<Protocol> protocols) {
+        this.name = name;
+        this.line = line;
+        this.column = column;
+        this.verdict = verdict;
+        this.mark = verdict == Verdict.MARK ? mark : 0;
+        this.markName = verdict == Verdict.MARK ? markName : null;
+        this.sources = sources;
+        this.destinations = destinations;
+        this.sourcePorts = sourcePorts;
+        this.destinationPorts = destinationPorts;
+        this.hosts = hosts;
+        this.paths = paths == null ? null : paths.toArray(new PathGlob[0]);
+        this.methods = methods == null ? null : methods.toArray(new String[0]);
+        if (protocols == null) {
+            this.protocols = null;
+        } else {
+            this.protocols = new boolean[Protocol.values().length];
+            for (Protocol p : protocols) {
+                this.protocols[p.ordinal()] = true;
+            }
+        }
+    }
+
+    /** The rule's unique name. */
+    public String name() {
+        return name;
+    }
+
+    /** 1-based line of the rule's mapping in the file. */
+    public int line() {
+        return line;
+    }
+
+    /** 1-based column of the rule's mapping in the file. */
+    public int column() {
+        return column;
+    }
+
+    public Verdict verdict() {
+        return verdict;
+    }
+
+    /** The fwmark to set when {@link #verdict()} is {@link Verdict#MARK}, else 0. */
+    public int mark() {
+        return mark;
+    }
+
+    /** The {@code marks:} name the verdict used, or null (numeric mark, or not a mark verdict). */
+    public String markName() {
+        return markName;
+    }
+
+    /** True when the rule has host, path, method or protocol conditions: it needs the request head. */
+    public boolean needsInspection() {
+        return hosts != null || paths != null || methods != null || protocols != null;
+    }
+
+    /** Canonical host patterns ({@code www.example.com}, {@code *.example.com}); empty = any host. */
+    public List<String> hostPatterns() {
+        return hosts == null ? List.of() : hosts.patterns();
+    }
+
+    /** Path globs as written; empty = any path. */
+    public List<String> pathGlobs() {
+        List<String> out = new ArrayList<>();
+        if (paths != null) {
+            for (PathGlob g : paths) {
+                out.add(g.text());
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Methods in upper case; empty = any method. */
+    public List<String> methods() {
+        return methods == null ? List.of() : List.of(methods);
+    }
+
+    /** Protocols the rule accepts; empty = any. */
+    public Set<Protocol> protocols() {
+        Set<Protocol> out = EnumSet.noneOf(Protocol.class);
+        if (protocols != null) {
+            for (Protocol p : Protocol.values()) {
+                if (protocols[p.ordinal()]) {
+                    out.add(p);
+                }
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /** Source prefixes in canonical CIDR text (groups expanded); empty = any source. */
+    public List<String> sources() {
+        return sources == null ? List.of() : sources.texts();
+    }
+
+    /** Destination prefixes in canonical CIDR text (groups expanded); empty = any destination. */
+    public List<String> destinations() {
+        return destinations == null ? List.of() : destinations.texts();
+    }
+
+    /** Source port ranges; empty = any. */
+    public List<PortRange> sourcePorts() {
+        return sourcePorts == null ? List.of() : sourcePorts.ranges();
+    }
+
+    /** Destination port ranges; empty = any. */
+    public List<PortRange> destinationPorts() {
+        return destinationPorts == null ? List.of() : destinationPorts.ranges();
+    }
+
+    /** Address and port conditions only. Allocates nothing. */
+    boolean matchesAddressesAndPorts(Facts f) {
+        return (sources == null || sources.contains(f.srcHi, f.srcLo))
+                && (destinations == null || destinations.contains(f.dstHi, f.dstLo))
+                && (sourcePorts == null || sourcePorts.matches(f.srcPort))
+                && (destinationPorts == null || destinationPorts.matches(f.dstPort));
+    }
+
+    /**
+     * Host, path, method and protocol conditions only. They never hold before inspection has
+     * finished ({@link Facts#applicationKnown}), nor when the fact they test is missing.
+     * Allocates nothing.
+     */
+    boolean matchesApplication(Facts f) {
+        if (!needsInspection()) {
+            return true;
+        }
+        if (!f.applicationKnown) {
+            return false;
+        }
+        if (protocols != null && (f.protocol == null || !protocols[f.protocol.ordinal()])) {
+            return false;
+        }
+        if (methods != null && !anyMethod(f.method)) {
+            return false;
+        }
+        if (hosts != null && !anyHost(f)) {
+            return false;
+        }
+        return paths == null || anyPath(f.path);
+    }
+
+    private boolean anyMethod(String method) {
+        if (method == null) {
+            return false;
+        }
+        for (String m : methods) {
+            if (m.equalsIgnoreCase(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean anyHost(Facts f) {
+        int count = Math.min(f.hostCount, Facts.MAX_HOSTS);
+        for (int i = 0; i < count; i++) {
+            String h = f.hosts[i];
+            if (h != null && hosts.matches(h)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean anyPath(String path) {
+        if (path == null) {
+            return false;
+        }
+        for (PathGlob g : paths) {
+            if (g.matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (line " + line + ")";
+    }
+}

@@ -1,0 +1,117 @@
+package org.nfqwall.rules;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded, compiled rules file: rules in file order (the first match wins), the default verdict
+ * and the mark mask.
+ *
+ * <p>Immutable and safe to read from many threads at once; the daemon swaps whole instances
+ * through one volatile reference on reload. {@link #match} and {@link #matchBeforeInspection}
+ * allocate nothing. How rules are searched is private to this class (a linear walk today), so an
+ * indexed matcher can replace it without touching callers.
+ */
+public final class RuleSet {
+    /** {@link #match} and {@link #matchBeforeInspection}: no rule matches; use the default verdict. */
+    public static final int NO_MATCH = -1;
+    /** {@link #matchBeforeInspection}: the first candidate rule needs the request head to decide. */
+    public static final int NEEDS_INSPECTION = -2;
+
+    private final String source;
+    private final Verdict defaultVerdict;
+    private final int markMask;
+    private final Rule[] rules;
+    private final Map<String, List<String>> groups;
+    private final Map<String, Integer> marks;
+
+    RuleSet(String source, Verdict defaultVerdict, int markMask, List<Rule> rules,
+            Map<String, List<String>> groups, Map<String, Integer> marks) {
+        this.source = source;
+        this.defaultVerdict = defaultVerdict;
+        this.markMask = markMask;
+        this.rules = rules.toArray(new Rule[0]);
+        this.groups = groups;
+        this.marks = marks;
+    }
+
+    /** Verdict when no rule matches: {@link Verdict#ACCEPT} or {@link Verdict#DROP}. */
+    public Verdict defaultVerdict() {
+        return defaultVerdict;
+    }
+
+    /** The packet-mark bits a mark verdict may set; non-zero and inside {@link MarkBits#USER_MASK}. */
+    public int markMask() {
+        return markMask;
+    }
+
+    public int size() {
+        return rules.length;
+    }
+
+    /** The rule at {@code index} (0-based, file order). */
+    public Rule rule(int index) {
+        return rules[index];
+    }
+
+    /** Named address groups, each as canonical CIDR texts, in file order. */
+    public Map<String, List<String>> groups() {
+        return groups;
+    }
+
+    /** Named marks, in file order. */
+    public Map<String, Integer> marks() {
+        return marks;
+    }
+
+    /** The file the rules came from, as given to the loader. */
+    public String source() {
+        return source;
+    }
+
+    /** One line, e.g. {@code 12 rules, 2 groups, 1 mark, default accept}. */
+    public String summary() {
+        return plural(rules.length, "rule") + ", " + plural(groups.size(), "group") + ", "
+                + plural(marks.size(), "mark") + ", default " + defaultVerdict.label();
+    }
+
+    private static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    /**
+     * The index of the first rule whose conditions all hold for {@code f}, or {@link #NO_MATCH}.
+     * Host, path, method and protocol conditions hold only once {@link Facts#applicationKnown} is
+     * set, and host/path/method never hold when that fact is missing. Allocates nothing.
+     */
+    public int match(Facts f) {
+        for (int i = 0; i < rules.length; i++) {
+            Rule r = rules[i];
+            if (r.matchesAddressesAndPorts(f) && r.matchesApplication(f)) {
+                return i;
+            }
+        }
+        return NO_MATCH;
+    }
+
+    /**
+     * Decides from addresses and ports alone when that is enough: the index of the first rule
+     * whose address and port conditions hold if it has no other conditions,
+     * {@link #NEEDS_INSPECTION} if it has, or {@link #NO_MATCH} if no rule's address and port
+     * conditions hold. Allocates nothing.
+     */
+    public int matchBeforeInspection(Facts f) {
+        for (int i = 0; i < rules.length; i++) {
+            Rule r = rules[i];
+            if (r.matchesAddressesAndPorts(f)) {
+                return r.needsInspection() ? NEEDS_INSPECTION : i;
+            }
+        }
+        return NO_MATCH;
+    }
+
+    @Override
+    public String toString() {
+        return source + ": " + summary();
+    }
+}
