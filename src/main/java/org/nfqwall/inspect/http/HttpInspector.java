@@ -7,8 +7,11 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Finds HTTP/1.x request heads in a TCP flow's client-to-server bytes, decodes each with netty's
@@ -55,7 +58,8 @@ public final class HttpInspector {
     private int consumed;
 
     /**
-     * @param maxHeadBytes the longest request head accepted; longer ones are {@link #TOO_LARGE}
+     * @param maxHeadBytes the longest request head accepted, at least 64; longer heads, and
+     *     chunked trailer sections, are {@link #TOO_LARGE}
      */
     public HttpInspector(int maxHeadBytes) {
         if (maxHeadBytes < 64) {
@@ -66,16 +70,19 @@ public final class HttpInspector {
         this.headBuffer = Unpooled.buffer(maxHeadBytes, maxHeadBytes);
     }
 
+    /** The longest request head this inspector accepts. */
     public int maxHeadBytes() {
         return maxHeadBytes;
     }
 
     /**
      * Inspects {@code data[off, off+len)}, the flow's unconsumed client bytes, and returns one of
-     * the result constants; fills {@code out} on {@link #REQUEST}. Never throws on any input.
+     * the result constants; fills {@code out} on {@link #REQUEST}. Never throws on any bytes.
+     *
+     * @throws IndexOutOfBoundsException if {@code [off, off+len)} is not inside {@code data}
      */
     public int inspect(HttpStreamState s, byte[] data, int off, int len, HttpRequestHead out) {
-        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        Objects.checkFromIndexSize(off, len, data.length);
         consumed = 0;
         int pos = off;
         int end = off + len;
@@ -294,9 +301,13 @@ public final class HttpInspector {
         return NOT_HTTP;
     }
 
-    /** RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA. */
+    /*
+     *   tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+     *           "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA                       (RFC 9110 5.6.2)
+     */
     private static boolean isTchar(byte b) {
-        return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
+        return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+                || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
     }
 
     /** True if the target has no controls, spaces or DEL; octets above 0x7F are allowed. */
@@ -327,8 +338,8 @@ public final class HttpInspector {
             return new String(bytes, StandardCharsets.UTF_8);
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
             return null;
         }
     }
