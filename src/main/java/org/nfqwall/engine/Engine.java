@@ -241,14 +241,14 @@ public final class Engine {
         fillAddresses();
         facts.applicationKnown = true;
         facts.protocol = Protocol.HTTP;
-        facts.method = head.method;
-        facts.path = head.path;
-        facts.query = head.query;
-        if (head.hostHeader != null) {
-            facts.addHost(head.hostHeader);
+        facts.method = head.method();
+        facts.path = head.path();
+        facts.query = head.query();
+        if (head.hostHeader() != null) {
+            facts.addHost(head.hostHeader());
         }
-        if (head.targetHost != null) {
-            facts.addHost(head.targetHost);
+        if (head.targetHost() != null) {
+            facts.addHost(head.targetHost());
         }
         RuleSet rs = rules.get();
         int idx = rs.match(facts);

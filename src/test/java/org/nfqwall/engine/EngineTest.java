@@ -22,6 +22,9 @@ class EngineTest {
             marks:
               shaped: 0x6
             rules:
+              - name: bad-source
+                src: badnet
+                verdict: drop
               - name: app1
                 path: "/APP1*"
                 verdict: accept
@@ -35,9 +38,6 @@ class EngineTest {
               - name: video
                 host: video.example.org
                 verdict: {mark: shaped}
-              - name: bad-source
-                src: badnet
-                verdict: drop
               - name: not-http-on-8080
                 dport: 8080
                 protocol: unknown
@@ -181,6 +181,25 @@ class EngineTest {
         TestPackets c = new TestPackets("10.66.1.1", "10.99.2.2", 40010, 80);
         assertTrue(isDrop(send(c.tcp(1000, TestPackets.SYN, ""))));
         assertEquals(List.of("bad-source drop"), decisions);
+    }
+
+    @Test
+    void addressRuleAfterAnInspectingRuleWaitsForTheRequest() {
+        Engine e = new Engine(EngineConfig.defaults(), new AtomicReference<>(load("""
+                rules:
+                  - name: app1
+                    path: "/APP1*"
+                    verdict: accept
+                  - name: bad-source
+                    src: 10.66.0.0/16
+                    verdict: drop
+                """)), counters, DecisionListener.NONE);
+        TestPackets c = new TestPackets("10.66.1.1", "10.99.2.2", 40017, 80);
+        assertEquals(PacketVerdict.ACCEPTED, e.onPacket(c.buf, c.offset, c.tcp(1000, TestPackets.SYN, "").length, 0, 1));
+        c.tcp(1001, TestPackets.ACK, get("x.example", "/APP1/ok"));
+        assertEquals(PacketVerdict.ACCEPTED, e.onPacket(c.buf, c.offset, c.length, 0, 2));
+        c.tcp(1001 + get("x.example", "/APP1/ok").length(), TestPackets.ACK, get("x.example", "/other"));
+        assertTrue(isDrop(e.onPacket(c.buf, c.offset, c.length, 0, 3)));
     }
 
     @Test
