@@ -1,0 +1,369 @@
+package org.nfqwall.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A private three-namespace network for kernel-level tests: client, firewall and server, built by
+ * {@code scripts/lab.sh} under a unique prefix, so tests run side by side and never touch the
+ * host's own interfaces or iptables.
+ *
+ * <pre>
+ *   client 10.99.1.2 fd99:1::2 ── 10.99.1.1 fd99:1::1 [fw] 10.99.2.1 fd99:2::1 ── server 10.99.2.2 fd99:2::2
+ * </pre>
+ *
+ * <p>{@link #close()} stops every process started through the lab and deletes the namespaces; a
+ * JVM shutdown hook does the same if the test JVM is stopped first. Logs and recordings stay under
+ * {@code target/lab-logs/PREFIX/} for reading after a failure. Meant for one test thread; the
+ * shutdown hook is the only other thread that touches it.
+ */
+public final class Lab implements AutoCloseable {
+    public static final String CLIENT_V4 = "10.99.1.2";
+    public static final String FW_LAN_V4 = "10.99.1.1";
+    public static final String FW_WAN_V4 = "10.99.2.1";
+    public static final String SERVER_V4 = "10.99.2.2";
+    public static final String CLIENT_V6 = "fd99:1::2";
+    public static final String FW_LAN_V6 = "fd99:1::1";
+    public static final String FW_WAN_V6 = "fd99:2::1";
+    public static final String SERVER_V6 = "fd99:2::2";
+    /** Test lab prefixes are this plus {@value #RANDOM_CHARS} random characters; scripts/test removes strays. */
+    public static final String PREFIX_START = "nfqw";
+    /** Random characters in a prefix: {@value}. */
+    public static final int RANDOM_CHARS = 6;
+    /** How long building or removing the lab may take: {@value} seconds. */
+    public static final int SCRIPT_TIMEOUT_SECONDS = 30;
+    /** How long a started process gets to exit after SIGTERM before it is killed: {@value} ms. */
+    public static final int STOP_GRACE_MILLIS = 3000;
+
+    private static final Duration SERVER_START_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String prefix;
+    private final Path baseDir;
+    private final Path workDir;
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<Integer, Path> recordings = new TreeMap<>();
+    private final AtomicInteger execCount = new AtomicInteger();
+    private final Thread shutdownHook = new Thread(this::closeQuietly, "lab-shutdown");
+    private boolean closed;
+
+    private Lab(String prefix, Path baseDir) {
+        this.prefix = prefix;
+        this.baseDir = baseDir;
+        this.workDir = baseDir.resolve("target/lab-logs/" + prefix);
+    }
+
+    /** Builds a new lab with a fresh prefix; fails (never skips) if the machine cannot run it. */
+    public static Lab create() {
+        requireKernelLab();
+        Lab lab = new Lab(newPrefix(), KernelLabRequirements.baseDir());
+        try {
+            Files.createDirectories(lab.workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + lab.workDir, e);
+        }
+        Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+        ExecResult up = lab.runOnHost(Duration.ofSeconds(SCRIPT_TIMEOUT_SECONDS),
+                "bash", lab.script("lab.sh").toString(), "up", lab.prefix);
+        if (!up.ok()) {
+            lab.close();
+            throw new AssertionError("could not build the lab: " + up.describe());
+        }
+        return lab;
+    }
+
+    /**
+     * Checks that this machine can run kernel-level tests: root, and ip, iptables-legacy,
+     * ip6tables-legacy, python3, curl and ping on the PATH. Throws an AssertionError that names
+     * everything missing and how to fix it.
+     */
+    public static void requireKernelLab() {
+        KernelLabRequirements.check();
+    }
+
+    private static String newPrefix() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder out = new StringBuilder(PREFIX_START);
+        for (int i = 0; i < RANDOM_CHARS; i++) {
+            out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return out.toString();
+    }
+
+    /** This lab's prefix; namespaces are PREFIX-client, PREFIX-fw and PREFIX-server. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The name of a node's network namespace. */
+    public String namespace(Node node) {
+        return prefix + "-" + node.suffix();
+    }
+
+    /** Where this lab keeps logs and recordings: target/lab-logs/PREFIX. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** The repository root (system property nfqwall.basedir, else the working directory). */
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    /** A test tool from src/test/resources/lab, e.g. {@code tool("split_client.py")}. */
+    public Path tool(String name) {
+        return baseDir.resolve("src/test/resources/lab/" + name);
+    }
+
+    private Path script(String name) {
+        return baseDir.resolve("scripts/" + name);
+    }
+
+    /**
+     * Runs a command in a node's namespace and waits for it. Throws an AssertionError if it runs
+     * longer than {@code timeout} (it is killed first).
+     */
+    public ExecResult exec(Node node, Duration timeout, String... cmd) {
+        return runOnHost(timeout, inNamespace(node, cmd));
+    }
+
+    /** Like {@link #exec} but throws an AssertionError with both outputs unless it exits with 0. */
+    public ExecResult execOk(Node node, Duration timeout, String... cmd) {
+        return exec(node, timeout, cmd).requireOk();
+    }
+
+    private String[] inNamespace(Node node, String... cmd) {
+        return Stream.concat(Stream.of("ip", "netns", "exec", namespace(node)), Stream.of(cmd))
+                .toArray(String[]::new);
+    }
+
+    private ExecResult runOnHost(Duration timeout, String... cmd) {
+        int n = execCount.incrementAndGet();
+        Path out = workDir.resolve("exec-" + n + ".out");
+        Path err = workDir.resolve("exec-" + n + ".err");
+        try {
+            Files.createDirectories(workDir);
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
+                    .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+                            Path.of("/dev/null").toFile())).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms: "
+                        + new ExecResult(List.of(cmd), -1, Files.readString(out),
+                        Files.readString(err)).describe());
+            }
+            ExecResult result = new ExecResult(List.of(cmd), p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", cmd), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running " + String.join(" ", cmd), e);
+        }
+    }
+
+    /**
+     * Starts a background process in a node's namespace, its stdout and stderr appended to
+     * {@code log}. It is stopped by {@link #stop} or, at the latest, by {@link #close()}.
+     */
+    public synchronized Process start(Node node, Path log, String... cmd) {
+        if (closed) {
+            throw new IllegalStateException("lab " + prefix + " is closed");
+        }
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            Process p = new ProcessBuilder(inNamespace(node, cmd)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", cmd), e);
+        }
+    }
+
+    /**
+     * Sends SIGTERM to a started process (and its children), waits up to
+     * {@value #STOP_GRACE_MILLIS} ms, then kills it; returns its exit code (143 = died of SIGTERM,
+     * 137 = had to be killed).
+     */
+    public int stop(Process p) {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return p.isAlive() ? -1 : p.exitValue();
+    }
+
+    /**
+     * Starts the recording server (recording_server.py) in the server namespace on {@code port},
+     * for IPv4 and IPv6, and waits until it listens.
+     */
+    public Process startRecordingServer(int port) {
+        Path log = workDir.resolve("server-" + port + ".log");
+        Path recording = workDir.resolve("received-" + port + ".jsonl");
+        Process p = start(Node.SERVER, log, "python3", tool("recording_server.py").toString(),
+                "--bind", "::", "--port", Integer.toString(port), "--log", recording.toString(),
+                "--max-seconds", "1800");
+        long deadline = System.nanoTime() + SERVER_START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String out = readOrEmpty(log);
+            if (out.contains("READY")) {
+                synchronized (this) {
+                    recordings.put(port, recording);
+                }
+                return p;
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("the recording server on port " + port + " exited with "
+                        + p.exitValue() + ":\n" + out);
+            }
+            sleep(Duration.ofMillis(20));
+        }
+        throw new AssertionError("the recording server on port " + port + " did not start within "
+                + SERVER_START_TIMEOUT.toSeconds() + " s:\n" + readOrEmpty(log));
+    }
+
+    /** Every request any recording server received so far, in arrival order. */
+    public synchronized List<ReceivedRequest> receivedRequests() {
+        List<ReceivedRequest> all = new ArrayList<>();
+        recordings.keySet().forEach(port -> all.addAll(receivedRequests(port)));
+        all.sort(Comparator.comparing(ReceivedRequest::time));
+        return all;
+    }
+
+    /** The requests the recording server on {@code port} received so far, in arrival order. */
+    public synchronized List<ReceivedRequest> receivedRequests(int port) {
+        Path recording = recordings.get(port);
+        if (recording == null) {
+            throw new IllegalStateException("no recording server was started on port " + port);
+        }
+        String text = readOrEmpty(recording);
+        // Only whole lines: the server may be writing the next one right now.
+        return text.substring(0, text.lastIndexOf('\n') + 1).lines().filter(l -> !l.isBlank())
+                .map(l -> ReceivedRequest.fromJson(Json.parseObject(l))).toList();
+    }
+
+    /** A split_client.py run from the client namespace to {@code address:port}; see {@link SplitClient}. */
+    public SplitClient splitClient(String address, int port) {
+        return new SplitClient(this, address, port);
+    }
+
+    /**
+     * Sums the packet counters of the IPv4 rules in {@code table}/{@code chain} of a node whose
+     * {@code iptables-legacy -S} form contains {@code ruleFragment} (e.g. "--dport 81"); the
+     * policy line counts as "-P CHAIN". Throws an AssertionError listing the chain if none match.
+     */
+    public long iptablesPackets(Node node, String table, String chain, String ruleFragment) {
+        return packets(node, "iptables-legacy", table, chain, ruleFragment);
+    }
+
+    /** Like {@link #iptablesPackets} for IPv6 (ip6tables-legacy). */
+    public long ip6tablesPackets(Node node, String table, String chain, String ruleFragment) {
+        return packets(node, "ip6tables-legacy", table, chain, ruleFragment);
+    }
+
+    private long packets(Node node, String tool, String table, String chain, String fragment) {
+        String rules = execOk(node, Duration.ofSeconds(10), tool, "-t", table, "-S", chain, "-v").stdout();
+        long sum = 0;
+        boolean matched = false;
+        for (String line : rules.split("\n")) {
+            IptablesRuleLine rule = IptablesRuleLine.parse(line);
+            if (rule != null && rule.withoutCounters().contains(fragment)) {
+                sum += rule.packets();
+                matched = true;
+            }
+        }
+        if (!matched) {
+            throw new AssertionError("no rule containing '" + fragment + "' in " + tool + " -t "
+                    + table + " -S " + chain + " in " + namespace(node) + ":\n" + rules);
+        }
+        return sum;
+    }
+
+    /** Stops all started processes and removes the namespaces. Safe to call more than once. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException alreadyShuttingDownOrRemoved) {
+            // The hook itself is running this, or the JVM is exiting: nothing to unregister.
+        }
+        List<Process> started;
+        synchronized (this) {
+            started = new ArrayList<>(processes);
+        }
+        started.forEach(p -> p.descendants().forEach(ProcessHandle::destroy));
+        started.forEach(Process::destroy);
+        started.forEach(this::stop);
+        ExecResult down = runOnHost(Duration.ofSeconds(SCRIPT_TIMEOUT_SECONDS),
+                "bash", script("lab.sh").toString(), "down", prefix);
+        if (!down.ok() || !remainingNamespaces().isEmpty()) {
+            throw new AssertionError("could not remove lab " + prefix + " (still there: "
+                    + remainingNamespaces() + "): " + down.describe());
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException | AssertionError e) {
+            System.err.println("lab " + prefix + ": " + e.getMessage());
+        }
+    }
+
+    /** This lab's namespaces that exist right now (empty once closed). */
+    public List<String> remainingNamespaces() {
+        String list = runOnHost(Duration.ofSeconds(10), "ip", "netns", "list").requireOk().stdout();
+        return list.lines().map(l -> l.split(" ")[0])
+                .filter(name -> name.startsWith(prefix + "-")).collect(Collectors.toList());
+    }
+
+    static String readOrEmpty(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
