@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * Test-only program run by {@link QueueSocketIT} inside a network namespace: opens a queue,
  * prints "ready", waits for a line on stdin (so the test can fill the queue first), then gives
  * a verdict to each packet until it has seen COUNT packets or TIMEOUT_SECONDS have passed, and
- * prints its counters on one line.
+ * prints its counters on one line, with the bytes its loop allocated after the first batch.
  *
  * <p>Usage: {@code QueueEcho QUEUE COUNT accept|drop MARK TIMEOUT_SECONDS} (MARK -1: no mark).
  */
@@ -28,6 +28,10 @@ public final class QueueEcho {
             System.out.println("ready forced=" + socket.receiveBufferForced()
                     + " rcvbuf=" + socket.receiveBufferBytes());
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            threads.getCurrentThreadAllocatedBytes(); // the first call allocates its own bookkeeping
+            long allocatedAfterFirstBatch = -1;
             long received = 0;
             long batches = 0;
             int maxBatch = 0;
@@ -47,10 +51,14 @@ public final class QueueEcho {
                 received += n;
                 batches++;
                 maxBatch = Math.max(maxBatch, n);
+                if (batches == 1) {
+                    allocatedAfterFirstBatch = threads.getCurrentThreadAllocatedBytes();
+                }
             }
+            long loopAllocated = threads.getCurrentThreadAllocatedBytes() - allocatedAfterFirstBatch;
             System.out.println("received=" + received + " batches=" + batches + " maxBatch=" + maxBatch
                     + " enobufs=" + socket.enobufs() + " receiveCalls=" + socket.receiveCalls()
-                    + " netlinkErrors=" + socket.netlinkErrors());
+                    + " netlinkErrors=" + socket.netlinkErrors() + " loopAllocatedBytes=" + loopAllocated);
         } catch (NfqException e) {
             System.out.println("error " + e.getMessage());
             System.exit(1);
