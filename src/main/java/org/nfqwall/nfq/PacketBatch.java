@@ -30,6 +30,7 @@ public final class PacketBatch {
     private static final int MSGHDR_FLAGS = 48;
     private static final int MMSGHDR_LEN = 56;
 
+    private final int copyRange;
     private final int slotSize;
     private final ByteBuffer buffer;
     /** mmsghdr[capacity] then iovec[capacity], in host order. */
@@ -57,6 +58,7 @@ public final class PacketBatch {
     boolean sawErrorMessage;
 
     private PacketBatch(int capacity, int copyRange) {
+        this.copyRange = copyRange;
         this.slotSize = (copyRange + SLOT_HEADROOM + 7) & ~7;
         this.buffer = ByteBuffer.allocateDirect(slotSize * capacity).order(ByteOrder.BIG_ENDIAN);
         this.headers = ByteBuffer.allocateDirect(capacity * (MMSGHDR_SIZE + IOVEC_SIZE)).order(ByteOrder.nativeOrder());
@@ -156,6 +158,11 @@ public final class PacketBatch {
     /** Slots (one received datagram each). */
     int slots() {
         return packetIds.length;
+    }
+
+    /** The largest packet copy a slot holds whole. */
+    int copyRange() {
+        return copyRange;
     }
 
     int slotSize() {

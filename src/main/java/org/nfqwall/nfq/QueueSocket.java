@@ -92,9 +92,16 @@ public final class QueueSocket implements AutoCloseable {
      * @return the packets now in {@code batch}; 0 on timeout, on a signal, or on ENOBUFS (the
      *         socket overflowed and packets were lost; counted in {@link #enobufs()})
      * @throws NfqException when the socket is unusable (errno other than EAGAIN, EINTR, ENOBUFS)
+     * @throws IllegalArgumentException when the batch's slots are smaller than this queue's copy range
      */
     public int receive(PacketBatch batch) throws NfqException {
         ensureOpen();
+        if (batch.copyRange() < config.copyRange()) {
+            // A cut message loses its tail, and a packet we cannot read never gets its verdict.
+            throw new IllegalArgumentException("a batch for copy range " + batch.copyRange()
+                    + " cannot hold the packets of queue " + config.queueNumber() + " (copy range "
+                    + config.copyRange() + "): allocate it with this queue's config");
+        }
         batch.reset();
         receiveCalls++;
         int messages = libc.recvmmsg(fd, batch.mmsghdrAddress(), batch.slots(), MSG_WAITFORONE, 0L);
