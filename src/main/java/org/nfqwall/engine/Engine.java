@@ -91,6 +91,10 @@ public final class Engine {
                 // A bare ACK, FIN or RST of a flow we do not track: nothing to learn from it.
                 return PacketVerdict.ACCEPTED;
             }
+            if (view.payloadLength > 0 && badChecksum(buf)) {
+                // Garbage the receiver will drop must not take a flow-table slot either.
+                return PacketVerdict.ACCEPTED;
+            }
             return newFlow(buf, mark, nowNanos, tcp);
         }
         FlowState f = flows[slot];
@@ -119,6 +123,15 @@ public final class Engine {
     /** Flows pushed out because the table was full. */
     public long flowEvictions() {
         return table.evictions();
+    }
+
+    /** True (and counted) when checksums are verified and this one is wrong. */
+    private boolean badChecksum(ByteBuffer buf) {
+        if (verifyChecksums && !view.truncated && !view.checksumValid(buf)) {
+            counters.increment(Counter.BAD_CHECKSUMS);
+            return true;
+        }
+        return false;
     }
 
     private boolean opensFlow() {
@@ -157,8 +170,7 @@ public final class Engine {
         if (len == 0) {
             return PacketVerdict.ACCEPTED;
         }
-        if (verifyChecksums && !view.truncated && !view.checksumValid(buf)) {
-            counters.increment(Counter.BAD_CHECKSUMS);
+        if (badChecksum(buf)) {
             return PacketVerdict.ACCEPTED;
         }
         long verdict = PacketVerdict.ACCEPTED;
