@@ -60,9 +60,10 @@ public final class Daemon {
             Signal.handle(new Signal("TERM"), s -> worker.stop());
             Signal.handle(new Signal("INT"), s -> worker.stop());
             Signal.handle(new Signal("HUP"), s -> reload(log));
-            log.info(String.format("nfqwall: queue %d, %s: %s, %s", options.queue().queueNumber(),
+            log.info(String.format("nfqwall: queue %d, %s: %s, %s, socket buffer %d KiB%s", options.queue().queueNumber(),
                     options.rulesFile(), loaded.ruleSet().summary(),
-                    options.queue().failOpen() ? "fail-open" : "fail-closed"));
+                    options.queue().failOpen() ? "fail-open" : "fail-closed", socket.receiveBufferBytes() >> 10,
+                    socket.receiveBufferForced() ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)"));
             thread.start();
             joinUninterruptibly(thread);
             log.info(summary(engine, worker, log));
