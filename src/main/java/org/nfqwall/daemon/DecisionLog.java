@@ -7,7 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nfqwall.engine.DecisionListener;
-import org.nfqwall.packet.IpAddresses;
+import org.nfqwall.rules.Addresses;
 import org.nfqwall.rules.Facts;
 import org.nfqwall.rules.Rule;
 import org.nfqwall.rules.Verdict;
@@ -92,10 +92,11 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
     }
 
     private static void appendEndpoint(StringBuilder sb, long hi, long lo, int port) {
-        if (IpAddresses.isIpv4Mapped(hi, lo)) {
-            sb.append(IpAddresses.format(hi, lo)).append(':').append(port);
+        String address = Addresses.format(hi, lo);
+        if (address.indexOf(':') < 0) {
+            sb.append(address).append(':').append(port);
         } else {
-            sb.append('[').append(IpAddresses.format(hi, lo)).append("]:").append(port);
+            sb.append('[').append(address).append("]:").append(port);
         }
     }
 

@@ -9,6 +9,7 @@ import org.nfqwall.inspect.http.HttpRequestHead;
 import org.nfqwall.packet.Malformed;
 import org.nfqwall.packet.PacketView;
 import org.nfqwall.rules.Facts;
+import org.nfqwall.rules.HostNames;
 import org.nfqwall.rules.MarkBits;
 import org.nfqwall.rules.Protocol;
 import org.nfqwall.rules.Rule;
@@ -216,11 +217,7 @@ public final class Engine {
                 f.http.skip(skippable);
             }
             switch (result) {
-                case HttpInspector.REQUEST -> {
-                    f.sawHttp = true;
-                    counters.increment(Counter.HTTP_REQUESTS);
-                    verdict = strongest(verdict, decideRequest(f, mark));
-                }
+                case HttpInspector.REQUEST -> verdict = strongest(verdict, decideRequest(f, mark));
                 case HttpInspector.NOT_HTTP -> {
                     if (f.sawHttp && f.http.upgradeRequested()) {
                         // A tunnel after CONNECT or an accepted upgrade: nothing more to read.
@@ -249,18 +246,32 @@ public final class Engine {
         return verdict;
     }
 
+    /**
+     * Decides the request in {@code head}. Its hosts arrive raw and are normalised here by the
+     * rules' own normaliser, so they compare with rule hosts by equality; a host that is present
+     * but invalid makes the request malformed (RFC 9112 3.2: the server answers 400), and the
+     * flow is decided as protocol unknown.
+     */
     private long decideRequest(FlowState f, int mark) {
+        String hostHeader = HostNames.normalise(head.hostHeader());
+        String targetHost = HostNames.normalise(head.targetHost());
+        if (invalid(head.hostHeader(), hostHeader) || invalid(head.targetHost(), targetHost)) {
+            counters.increment(Counter.HTTP_MALFORMED);
+            return decideUnknown(f, mark);
+        }
+        f.sawHttp = true;
+        counters.increment(Counter.HTTP_REQUESTS);
         fillAddresses();
         facts.applicationKnown = true;
         facts.protocol = Protocol.HTTP;
         facts.method = head.method();
         facts.path = head.path();
         facts.query = head.query();
-        if (head.hostHeader() != null) {
-            facts.addHost(head.hostHeader());
+        if (hostHeader != null) {
+            facts.addHost(hostHeader);
         }
-        if (head.targetHost() != null) {
-            facts.addHost(head.targetHost());
+        if (targetHost != null) {
+            facts.addHost(targetHost);
         }
         RuleSet rs = rules.get();
         int idx = rs.match(facts);
@@ -270,6 +281,11 @@ public final class Engine {
         }
         // Keep-alive: the next request on this connection is decided on its own.
         return apply(rs, idx, mark);
+    }
+
+    /** True if a raw host was given but does not normalise. */
+    private static boolean invalid(String raw, String normalised) {
+        return normalised == null && raw != null && !raw.isEmpty();
     }
 
     /** Decides the whole flow on addresses and ports only: its bytes cannot be read. */

@@ -16,7 +16,7 @@ record AddressPrefix(long hi, long lo, long maskHi, long maskLo, int length, boo
         int length = max;
         if (slash >= 0) {
             String len = text.substring(slash + 1);
-            if (len.isEmpty() || len.length() > 3 || !IpAddresses.looksLikeIpv4(len) || len.indexOf('.') >= 0) {
+            if (len.isEmpty() || len.length() > 3 || !Addresses.looksLikeIpv4(len) || len.indexOf('.') >= 0) {
                 throw new BadValueException("prefix length \"" + len + "\" is not a number, expected 0.." + max
                         + " after the \"/\"");
             }
@@ -30,9 +30,9 @@ record AddressPrefix(long hi, long lo, long maskHi, long maskLo, int length, boo
         long lo;
         if (ipv4) {
             hi = 0;
-            lo = IpAddresses.IPV4_MAPPED_LO | (IpAddresses.parseIpv4(address) & 0xFFFFFFFFL);
+            lo = Addresses.IPV4_MAPPED_LO | (Addresses.parseIpv4(address) & 0xFFFFFFFFL);
         } else {
-            long[] v6 = IpAddresses.parseIpv6(address);
+            long[] v6 = Addresses.parseIpv6(address);
             hi = v6[0];
             lo = v6[1];
         }
@@ -49,7 +49,7 @@ record AddressPrefix(long hi, long lo, long maskHi, long maskLo, int length, boo
 
     /** Canonical text: {@code 10.0.0.0/8}, {@code fd00::/64} (RFC 5952), always with the length. */
     String text() {
-        String address = ipv4 ? IpAddresses.formatIpv4((int) lo) : IpAddresses.formatIpv6(hi, lo);
+        String address = ipv4 ? Addresses.formatIpv4((int) lo) : Addresses.formatIpv6(hi, lo);
         return address + "/" + length;
     }
 }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nfqwall.rules.MarkBits;
 import org.nfqwall.rules.RuleLoadResult;
 import org.nfqwall.rules.RuleSet;
@@ -200,6 +202,59 @@ class EngineTest {
         assertEquals(PacketVerdict.ACCEPTED, e.onPacket(c.buf, c.offset, c.length, 0, 2));
         c.tcp(1001 + get("x.example", "/APP1/ok").length(), TestPackets.ACK, get("x.example", "/other"));
         assertTrue(isDrop(e.onPacket(c.buf, c.offset, c.length, 0, 3)));
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"WWW.Example.COM.:80", " www.example.com\t", "www.example.com..", "ww%77.example.com:"})
+    void normalisesOddHostsBeforeMatching(String host) {
+        TestPackets c = client(40020);
+        send(c.tcp(1000, TestPackets.SYN, ""));
+        assertTrue(isDrop(send(c.tcp(1001, TestPackets.ACK, get(host, "/APP2/x")))));
+        assertEquals(List.of("app2 drop"), decisions);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"exa mple.com", "[::1", "a..example.com", "www.example.com/x", "www.example.com:80x",
+        "user@www.example.com", "b\u00fccher.example"})
+    void invalidHostMakesTheRequestMalformedHttp(String host) {
+        TestPackets c = new TestPackets("10.99.1.2", "10.99.2.2", 40021, 8080);
+        send(c.tcp(1000, TestPackets.SYN, ""));
+        assertTrue(isDrop(send(c.tcp(1001, TestPackets.ACK, get(host, "/")))));
+        assertEquals(List.of("not-http-on-8080 drop"), decisions);
+        assertEquals(1, counters.get(Counter.HTTP_MALFORMED));
+        assertEquals(0, counters.get(Counter.HTTP_REQUESTS));
+    }
+
+    @Test
+    void invalidHostDecidesTheFlowAsProtocolUnknown() {
+        TestPackets c = client(40022);
+        send(c.tcp(1000, TestPackets.SYN, ""));
+        String bad = get("exa mple.com", "/APP1/x");
+        assertEquals(PacketVerdict.ACCEPTED, send(c.tcp(1001, TestPackets.ACK, bad)));
+        // The flow is decided: a later request is not read, as for any bytes that are not HTTP.
+        assertEquals(PacketVerdict.ACCEPTED,
+                send(c.tcp(1001 + bad.length(), TestPackets.ACK, get("www.example.com", "/APP2/x"))));
+        assertEquals(List.of("(default) accept"), decisions);
+        assertEquals(1, counters.get(Counter.HTTP_MALFORMED));
+    }
+
+    @Test
+    void invalidAbsoluteFormHostIsMalformedHttp() {
+        TestPackets c = new TestPackets("10.99.1.2", "10.99.2.2", 40023, 8080);
+        send(c.tcp(1000, TestPackets.SYN, ""));
+        String req = "GET http://u@exa%zzmple.com/ HTTP/1.1\r\nHost: www.example.com\r\n\r\n";
+        assertTrue(isDrop(send(c.tcp(1001, TestPackets.ACK, req))));
+        assertEquals(List.of("not-http-on-8080 drop"), decisions);
+        assertEquals(1, counters.get(Counter.HTTP_MALFORMED));
+    }
+
+    @Test
+    void absoluteFormHostIsNormalisedAndMatched() {
+        TestPackets c = client(40024);
+        send(c.tcp(1000, TestPackets.SYN, ""));
+        String req = "GET http://u:p@ADS.Example.NET.:80/ HTTP/1.1\r\nHost: ads.example.net\r\n\r\n";
+        send(c.tcp(1001, TestPackets.ACK, req));
+        assertEquals(List.of("ads reject"), decisions);
     }
 
     @Test

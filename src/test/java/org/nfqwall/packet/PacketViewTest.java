@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nfqwall.packet.PacketFixtures.*;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -34,20 +36,38 @@ class PacketViewTest {
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
-    private String src() {
-        return IpAddresses.format(view.srcHi, view.srcLo);
+    private InetAddress src() {
+        return address(view.srcHi, view.srcLo);
     }
 
-    private String dst() {
-        return IpAddresses.format(view.dstHi, view.dstLo);
+    private InetAddress dst() {
+        return address(view.dstHi, view.dstLo);
+    }
+
+    /** The JDK's reading of a 128-bit address; an IPv4-mapped one comes back as IPv4. */
+    private static InetAddress address(long hi, long lo) {
+        try {
+            return InetAddress.getByAddress(ByteBuffer.allocate(16).putLong(hi).putLong(lo).array());
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** An address literal (never a DNS look-up: getByName does none for literals). */
+    private static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
     void decodesIpv4TcpSyn() {
         decoded(IPV4_TCP_SYN);
         assertEquals(4, view.ipVersion);
-        assertEquals("10.99.0.1", src());
-        assertEquals("10.99.0.2", dst());
+        assertEquals(ip("10.99.0.1"), src());
+        assertEquals(ip("10.99.0.2"), dst());
         assertEquals(0, view.srcHi);
         assertEquals(0x0000FFFF_0A630001L, view.srcLo);
         assertEquals(64, view.hopLimit);
@@ -104,8 +124,8 @@ class PacketViewTest {
     void decodesIpv6TcpWithSequenceAboveTwoToThe31() {
         ByteBuffer buf = decoded(IPV6_TCP_HTTP_GET);
         assertEquals(6, view.ipVersion);
-        assertEquals("fd00:99::1", src());
-        assertEquals("fd00:99::2", dst());
+        assertEquals(ip("fd00:99::1"), src());
+        assertEquals(ip("fd00:99::2"), dst());
         assertEquals(0xFD00_0099_0000_0000L, view.srcHi);
         assertEquals(1L, view.srcLo);
         assertEquals(40, view.ipHeaderLength);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,15 +42,51 @@ class HostAndAddressTest {
         "[fd99:2::2]              | fd99:2::2",
         "10.99.2.2:80             | 10.99.2.2",
         "fd99:2::2                | fd99:2::2",
+        // what a request may send: surrounding space, empty port, repeated trailing dots, escapes
+        "'  Example.COM\t'        | example.com",
+        "' www.example.com.:80 '  | www.example.com",
+        "example.com:             | example.com",
+        "example.com..:443        | example.com",
+        "example.com...           | example.com",
+        "10.99.2.2.               | 10.99.2.2",
+        "%65xample.com            | example.com",
+        "%45XAMPLE.com            | example.com",
+        "www%2Eexample.com        | www.example.com",
+        "under_score.example      | under_score.example",
+        "192.0.2.1:80             | 192.0.2.1",
+        "[::1]                    | ::1",
+        "[::1]:8080               | ::1",
+        "[::1]:                   | ::1",
+        "[2001:DB8::1]            | 2001:db8::1",
+        "[2001:0db8:0000:0000:0000:0000:0000:0001] | 2001:db8::1",
+        "[2001:db8:0:0:1:0:0:1]   | 2001:db8::1:0:0:1",
+        "[2001:db8:0:1:1:1:1:1]   | 2001:db8:0:1:1:1:1:1",
+        "[0:0:0:0:0:0:0:0]        | ::",
+        "[1::]                    | 1::",
+        "[::ffff:192.0.2.1]       | ::ffff:192.0.2.1",
+        "[::FFFF:c000:0201]       | ::ffff:192.0.2.1",
+        "[64:ff9b::192.0.2.1]     | 64:ff9b::c000:201",
     })
     void normalisesHostHeaders(String header, String canonical) {
         assertEquals(canonical, HostNames.normalise(header));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"", "a..b", "[fd99::2", "[fd99::2]x", "ex ample.com", "999.1.1.1", "é.com"})
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"", "a..b", "[fd99::2", "[fd99::2]x", "ex ample.com", "999.1.1.1", "é.com",
+        "   ", ".", "...", ":80", ".a.example", "a/b", "a\\b", "a,b", "a*b", "a.example/x",
+        "a.example,b.example", "user@a.example", "user:pw@a.example:80",
+        "a.example:80:80", "a.example:x", "a.example:80x", "a.example: 80", "[::1", "[::1]x", "[::1]:x",
+        "[1:2:3:4:5:6:7:8:9]", "[1::2::3]", "[12345::]", "[:1::]", "[1:]", "[]", "[fe80::1%25eth0]",
+        "[::1.2.3]", "[::256.1.1.1]", "[::01.1.1.1]", "[v1.future]",
+        "%", "%6", "%zz.example", "%ff.example", "%2F.example", "a%00b", "a%2520b", "ex%3a80",
+        "b%C3%BCcher.example", "B\u00dcCHER.example", "a\ufffd.example", "1.2.3", "010.1.1.1"})
     void refusesInvalidHostHeaders(String header) {
         assertNull(HostNames.normalise(header));
+    }
+
+    @Test
+    void nullHostIsNull() {
+        assertNull(HostNames.normalise(null));
     }
 
     @ParameterizedTest(name = "{0}: {1}")

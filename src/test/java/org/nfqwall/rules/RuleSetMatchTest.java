@@ -35,12 +35,12 @@ class RuleSetMatchTest {
         try {
             if (src.indexOf(':') < 0) {
                 f.ipVersion = 4;
-                f.setSourceIpv4(IpAddresses.parseIpv4(src));
-                f.setDestinationIpv4(IpAddresses.parseIpv4(dst));
+                f.setSourceIpv4(Addresses.parseIpv4(src));
+                f.setDestinationIpv4(Addresses.parseIpv4(dst));
             } else {
                 f.ipVersion = 6;
-                long[] s = IpAddresses.parseIpv6(src);
-                long[] d = IpAddresses.parseIpv6(dst);
+                long[] s = Addresses.parseIpv6(src);
+                long[] d = Addresses.parseIpv6(dst);
                 f.srcHi = s[0];
                 f.srcLo = s[1];
                 f.dstHi = d[0];

@@ -133,7 +133,7 @@ final class ChunkedBodySkipper {
         boolean blank = b == ' ' || b == '\t';
         switch (s.phase) {
             case CHUNK_SIZE: {
-                int digit = Ipv6Text.hexValue((char) (b & 0xff));
+                int digit = HttpNormalizer.hexValue((char) (b & 0xff));
                 if (digit >= 0) {
                     if (s.chunkSize > MAX_CHUNK_SIZE >>> 4) {
                         return false;

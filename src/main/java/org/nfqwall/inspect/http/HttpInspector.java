@@ -7,8 +7,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -28,9 +26,10 @@ import java.util.Objects;
  * "PRI * HTTP/2.0", or a tunnel after CONNECT or Upgrade, see
  * {@link HttpStreamState#upgradeRequested()}); {@link #TOO_LARGE} when a head has no end within
  * the limit; {@link #MALFORMED} when netty rejects a head, the body framing is ambiguous (the
- * request smuggling cases, see {@link RequestFraming}), Host headers disagree, a host is invalid,
- * the target does not fit the method, or a chunked body is broken. The last three results are
- * final for the flow: later calls return them again.
+ * request smuggling cases, see {@link RequestFraming}), Host headers disagree, the target does not
+ * fit the method, or a chunked body is broken. The last three results are final for the flow:
+ * later calls return them again. Hosts are handed over raw: whether one is valid is for the
+ * caller to judge.
  *
  * <p>Allocation: a head costs about a kilobyte (netty's request object and the strings of the
  * result); bytes in bodies cost nothing. One instance per worker thread; not thread-safe.
@@ -210,7 +209,7 @@ public final class HttpInspector {
             return MALFORMED;
         }
         HttpVersion version = request.protocolVersion();
-        String target = utf8(request.uri(), false);
+        String target = utf8(request.uri());
         if (version.majorVersion() != 1 || version.minorVersion() > 1 || !isVisible(request.uri())) {
             return MALFORMED;
         }
@@ -235,9 +234,9 @@ public final class HttpInspector {
     }
 
     /**
-     * Sets the host header from the first Host field; false if Host fields differ (compared
-     * trimmed and ignoring case: servers take either the first or the last) or the host is
-     * present but invalid (RFC 9112 3.2: a server must answer 400).
+     * Sets the host header from the first Host field, trimmed and otherwise raw (the engine
+     * judges it); false if Host fields differ, compared trimmed and ignoring case: servers take
+     * either the first or the last, so a rule could see one host and the server serve another.
      */
     private static boolean host(HttpHeaders headers, HttpRequestHead out) {
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
@@ -250,13 +249,8 @@ public final class HttpInspector {
                 return false;
             }
         }
-        if (first.isEmpty()) {
-            return true;
-        }
-        String raw = utf8(first, true);
-        String host = raw == null ? null : HttpNormalizer.normalizeHost(raw);
-        out.hostHeader(host);
-        return host != null;
+        out.hostHeader(first.isEmpty() ? null : utf8(first));
+        return true;
     }
 
     /** Skips CR and LF bytes from {@code p}; returns the index of the first other byte or end. */
@@ -322,10 +316,10 @@ public final class HttpInspector {
     }
 
     /**
-     * Netty hands octets above 0x7F over as ISO-8859-1 characters; reads them as UTF-8 instead.
-     * Strict: null on invalid UTF-8; lenient: U+FFFD.
+     * Netty hands octets above 0x7F over as ISO-8859-1 characters; reads them as UTF-8 instead,
+     * invalid UTF-8 as U+FFFD.
      */
-    private static String utf8(String latin1, boolean strict) {
+    private static String utf8(String latin1) {
         int i = 0;
         while (i < latin1.length() && latin1.charAt(i) < 0x80) {
             i++;
@@ -333,14 +327,6 @@ public final class HttpInspector {
         if (i == latin1.length()) {
             return latin1;
         }
-        byte[] bytes = latin1.getBytes(StandardCharsets.ISO_8859_1);
-        if (!strict) {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 }

@@ -1,8 +1,8 @@
 package org.nfqwall.inspect.http;
 
 /**
- * The facts of one HTTP/1.x request head that rules match on, normalised by
- * {@link HttpNormalizer}.
+ * The facts of one HTTP/1.x request head that rules match on: the path normalised by
+ * {@link HttpNormalizer}, the hosts raw, to be normalised (and judged) by the caller.
  *
  * <p>Mutable: one instance per worker thread, refilled by {@link HttpInspector#inspect} for each
  * request it returns. Not thread-safe; copy what must outlive the next request.
@@ -27,19 +27,27 @@ public final class HttpRequestHead {
         return target;
     }
 
-    /** The normalised Host header (the first one), or null if absent or empty. */
+    /**
+     * The first Host header's value, trimmed but otherwise as sent ({@code Example.COM.:8080}):
+     * raw, to be normalised by the caller; null if absent or empty.
+     */
     public String hostHeader() {
         return hostHeader;
     }
 
-    /** The normalised host of an absolute-form or CONNECT authority-form target, or null. */
+    /**
+     * The authority of an absolute-form target without its userinfo, or a CONNECT authority-form
+     * target, port still attached ({@code Proxy.Example:443}): raw, to be normalised by the
+     * caller; null for other forms.
+     */
     public String targetHost() {
         return targetHost;
     }
 
     /**
      * The host a server would serve: {@link #targetHost()} if present (RFC 9112 3.2.2: it wins
-     * over the Host header), else {@link #hostHeader()}; may be null.
+     * over the Host header), else {@link #hostHeader()}; raw, to be normalised by the caller; may
+     * be null.
      */
     public String host() {
         return targetHost != null ? targetHost : hostHeader;

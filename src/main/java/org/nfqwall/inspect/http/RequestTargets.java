@@ -1,14 +1,15 @@
 package org.nfqwall.inspect.http;
 
 /**
- * Splits a request-target (RFC 9112 3.2) into normalised host, path and raw query, by its form:
+ * Splits a request-target (RFC 9112 3.2) into raw host, normalised path and raw query, by its form:
  * <pre>
  *   origin-form     /path?query                   -> path, query
  *   absolute-form   scheme://authority/path?query -> targetHost, path ("/" if empty), query
  *   authority-form  host:port          (CONNECT)  -> targetHost; path and query null
  *   asterisk-form   *                  (OPTIONS)  -> path "*"
  * </pre>
- * A fragment, which clients must not send, is cut off. Static and pure.
+ * The target host is the authority without userinfo, port still attached; the engine normalises
+ * and judges it. A fragment, which clients must not send, is cut off. Static and pure.
  */
 final class RequestTargets {
     private RequestTargets() {
@@ -17,7 +18,7 @@ final class RequestTargets {
     /**
      * Fills the target parts of {@code out}; returns false when the target does not fit its
      * method (authority-form is for CONNECT only and CONNECT needs it, "*" is for OPTIONS only),
-     * or its host is invalid, or an absolute-form target lacks "scheme://authority".
+     * or an absolute-form target lacks "scheme://" or a host in its authority.
      */
     static boolean split(String method, String target, HttpRequestHead out) {
         if ("CONNECT".equals(method)) {
@@ -40,12 +41,11 @@ final class RequestTargets {
     private static boolean authorityForm(String target, HttpRequestHead out) {
         int colon = target.lastIndexOf(':');
         if (colon <= 0 || colon == target.length() - 1 || target.indexOf('@') >= 0 || target.indexOf('/') >= 0
-                || target.charAt(0) == '[' && target.charAt(colon - 1) != ']') {
+                || target.charAt(0) == '[' && target.charAt(colon - 1) != ']' || isBareIpv6(target)) {
             return false;
         }
-        String host = HttpNormalizer.normalizeHost(target);
-        out.targetParts(host, null, null);
-        return host != null;
+        out.targetParts(target, null, null);
+        return true;
     }
 
     /*
@@ -65,8 +65,10 @@ final class RequestTargets {
         while (authorityEnd < target.length() && "/?#".indexOf(target.charAt(authorityEnd)) < 0) {
             authorityEnd++;
         }
-        String host = HttpNormalizer.normalizeHost(target.substring(authorityStart, authorityEnd));
-        if (host == null) {
+        // authority = [ userinfo "@" ] host [ ":" port ]; userinfo names no server, so it goes.
+        int hostStart = Math.max(authorityStart, target.lastIndexOf('@', authorityEnd - 1) + 1);
+        String host = target.substring(hostStart, authorityEnd);
+        if (host.isEmpty() || isBareIpv6(host)) {
             return false;
         }
         pathAndQuery(target, authorityEnd, host, out);
@@ -86,6 +88,14 @@ final class RequestTargets {
             pathEnd = question;
         }
         out.targetParts(host, HttpNormalizer.normalizePath(target.substring(from, pathEnd)), query);
+    }
+
+    /**
+     * True for a host with two or more ':' outside brackets. An IPv6 host must be in brackets
+     * (RFC 3986 3.2.2), else "::1:443" could be read as ::1 port 443 or as ::1:443 without one.
+     */
+    private static boolean isBareIpv6(String hostAndPort) {
+        return hostAndPort.charAt(0) != '[' && hostAndPort.indexOf(':') != hostAndPort.lastIndexOf(':');
     }
 
     private static boolean isSchemeChar(char c, boolean first) {

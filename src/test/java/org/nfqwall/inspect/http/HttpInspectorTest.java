@@ -37,7 +37,7 @@ class HttpInspectorTest {
         assertEquals(bytes.length, inspector.consumed());
         assertEquals("GET", head.method());
         assertEquals("/index.html?x=1&y=%41", head.target());
-        assertEquals("example.com", head.hostHeader());
+        assertEquals("Example.COM:8080", head.hostHeader(), "raw: the engine normalises hosts");
         assertNull(head.targetHost());
         assertEquals("/index.html", head.path());
         assertEquals("x=1&y=%41", head.query());
@@ -61,7 +61,7 @@ class HttpInspectorTest {
         for (int cut = 0; cut <= bytes.length; cut++) {
             EngineSimulator engine = new EngineSimulator(false);
             assertEquals(NEED_MORE, engine.feedCut(bytes, cut), "cut at " + cut);
-            assertEquals(List.of("GET example.com /index.html?x=1&y=%41"), engine.requests, "cut at " + cut);
+            assertEquals(List.of("GET Example.COM:8080 /index.html?x=1&y=%41"), engine.requests, "cut at " + cut);
             assertEquals(0, engine.pendingBytes());
         }
     }
@@ -73,7 +73,7 @@ class HttpInspectorTest {
             for (int second = first; second <= bytes.length; second++) {
                 EngineSimulator engine = new EngineSimulator(false);
                 engine.feedCut(bytes, first, second);
-                assertEquals(List.of("GET example.com /index.html?x=1&y=%41"), engine.requests,
+                assertEquals(List.of("GET Example.COM:8080 /index.html?x=1&y=%41"), engine.requests,
                         "cuts at " + first + ", " + second);
                 assertEquals(0, engine.pendingBytes());
             }
@@ -216,11 +216,11 @@ class HttpInspectorTest {
     }
 
     @Test
-    void absoluteFormGivesTargetHostAndNormalisedPath() {
+    void absoluteFormGivesRawTargetHostWithoutUserinfoAndNormalisedPath() {
         assertEquals(REQUEST, inspect(Fixtures.http("absolute-form.http")));
-        assertEquals("www.example.org", head.targetHost());
+        assertEquals("WWW.Example.ORG.:8080", head.targetHost());
         assertEquals("ignored.example", head.hostHeader());
-        assertEquals("www.example.org", head.host());
+        assertEquals("WWW.Example.ORG.:8080", head.host());
         assertEquals("/APP2/x", head.path());
         assertEquals("q=%2e", head.query());
     }
@@ -228,7 +228,7 @@ class HttpInspectorTest {
     @Test
     void absoluteFormWithoutPathHasRootPath() {
         assertEquals(REQUEST, inspect(ascii("GET https://Example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n")));
-        assertEquals("example.com", head.targetHost());
+        assertEquals("Example.com:443", head.targetHost());
         assertEquals("/", head.path());
         assertNull(head.query());
     }
@@ -238,7 +238,7 @@ class HttpInspectorTest {
         assertEquals(REQUEST, inspect(Fixtures.http("connect.http")));
         assertEquals("CONNECT", head.method());
         assertEquals("Proxy.Example:443", head.target());
-        assertEquals("proxy.example", head.targetHost());
+        assertEquals("Proxy.Example:443", head.targetHost());
         assertNull(head.path());
         assertNull(head.query());
         assertTrue(state.upgradeRequested());
@@ -247,7 +247,7 @@ class HttpInspectorTest {
     @Test
     void connectToIpv6Authority() {
         assertEquals(REQUEST, inspect(ascii("CONNECT [2001:DB8:0:0::1]:443 HTTP/1.1\r\n\r\n")));
-        assertEquals("2001:db8::1", head.targetHost());
+        assertEquals("[2001:DB8:0:0::1]:443", head.targetHost());
     }
 
     @Test
@@ -277,15 +277,48 @@ class HttpInspectorTest {
     }
 
     @Test
-    void normalisesUpperCasePortAndTrailingDotHosts() {
-        assertEquals(REQUEST, inspect(ascii("GET / HTTP/1.1\r\nHost: WWW.Example.COM.:8080\r\n\r\n")));
-        assertEquals("www.example.com", head.hostHeader());
+    void keepsHostHeaderRawButTrimmed() {
+        assertEquals(REQUEST, inspect(ascii("GET / HTTP/1.1\r\nHost:  WWW.Example.COM.:8080 \t\r\n\r\n")));
+        assertEquals("WWW.Example.COM.:8080", head.hostHeader());
+        assertEquals("WWW.Example.COM.:8080", head.host());
     }
 
     @Test
-    void normalisesIpv6HostHeader() {
+    void keepsIpv6HostHeaderRaw() {
         assertEquals(REQUEST, inspect(ascii("GET / HTTP/1.1\r\nHost: [2001:0DB8:0000:0000:0000:0000:0000:0001]:80\r\n\r\n")));
-        assertEquals("2001:db8::1", head.hostHeader());
+        assertEquals("[2001:0DB8:0000:0000:0000:0000:0000:0001]:80", head.hostHeader());
+    }
+
+    @Test
+    void leavesJudgingHostsToTheCaller() {
+        String[] hosts = {"a.example/x", "a.example,b.example", "a.example:80x", "a..example", "exa mple.com", "[::1"};
+        for (String host : hosts) {
+            state.reset();
+            assertEquals(REQUEST, inspect(ascii("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n")), host);
+            assertEquals(host, head.hostHeader());
+        }
+    }
+
+    @Test
+    void readsInvalidUtf8InHostAsReplacementCharacter() {
+        byte[] bytes = "GET / HTTP/1.1\r\nHost: a\u00ff.example\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(REQUEST, inspect(bytes));
+        assertEquals("a\ufffd.example", head.hostHeader());
+    }
+
+    @Test
+    void absoluteFormWithIpv6Host() {
+        assertEquals(REQUEST, inspect(ascii("GET http://[2001:DB8::1]/x HTTP/1.1\r\n\r\n")));
+        assertEquals("[2001:DB8::1]", head.targetHost());
+        assertEquals(REQUEST, inspect(ascii("GET http://[::1]:8080/x HTTP/1.1\r\n\r\n")));
+        assertEquals("[::1]:8080", head.targetHost());
+    }
+
+    @Test
+    void takesLastUserinfoSeparatorInAbsoluteForm() {
+        assertEquals(REQUEST, inspect(ascii("GET http://a@b@C.example:81/p HTTP/1.1\r\n\r\n")));
+        assertEquals("C.example:81", head.targetHost());
+        assertEquals("/p", head.path());
     }
 
     @Test
@@ -296,7 +329,7 @@ class HttpInspectorTest {
 
     @Test
     void acceptsRepeatedIdenticalHostHeaders() {
-        assertEquals(REQUEST, inspect(ascii("GET / HTTP/1.1\r\nHost: a.example\r\nHost: A.EXAMPLE\r\n\r\n")));
+        assertEquals(REQUEST, inspect(ascii("GET / HTTP/1.1\r\nHost: a.example\r\nHost:  A.EXAMPLE \r\n\r\n")));
         assertEquals("a.example", head.hostHeader());
     }
 

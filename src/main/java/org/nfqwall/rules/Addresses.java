@@ -1,18 +1,32 @@
 package org.nfqwall.rules;
 
 /**
- * Parses IPv4 and IPv6 address literals into 128-bit values (IPv4 as IPv4-mapped
- * {@code ::ffff:a.b.c.d}) and prints IPv6 in the RFC 5952 canonical text form.
+ * The project's one parser and printer of IP address text: parses IPv4 and IPv6 literals into
+ * 128-bit values (IPv4 as IPv4-mapped {@code ::ffff:a.b.c.d}) and prints them in the RFC 5952
+ * canonical form. Rules, host names and log lines all use it, so an address reads the same
+ * everywhere.
  *
  * <p>Written by hand because {@code InetAddress.getByName} falls back to DNS for anything that is
  * not a literal, and accepts forms (zone ids, octal-looking IPv4) a rules file should refuse.
- * Stateless; safe from any thread.
+ * Stateless; safe from any thread. Printing allocates: it is for logs and rule text, not for the
+ * per-packet path.
  */
-final class IpAddresses {
+public final class Addresses {
     /** The high 64 bits are 0 and these are the low 64 bits of {@code ::ffff:0.0.0.0}. */
     static final long IPV4_MAPPED_LO = 0x0000FFFF00000000L;
 
-    private IpAddresses() {
+    private Addresses() {
+    }
+
+    /**
+     * The address {@code hi:lo} as logs show it: an IPv4-mapped address as a dotted quad
+     * ({@code 10.0.0.1}), any other in the RFC 5952 form ({@code 2001:db8::1}).
+     */
+    public static String format(long hi, long lo) {
+        if (hi == 0 && (lo & 0xFFFFFFFF00000000L) == IPV4_MAPPED_LO) {
+            return formatIpv4((int) lo);
+        }
+        return formatIpv6(hi, lo);
     }
 
     /** True if the text has the shape of an IPv4 literal attempt: digits and dots only. */
@@ -161,7 +175,7 @@ final class IpAddresses {
     }
 
     /** ASCII hex digit value, or -1 (Character.digit would also take non-ASCII digits). */
-    private static int hexValue(char c) {
+    static int hexValue(char c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
