@@ -2,7 +2,8 @@ package org.nfqwall.rules;
 
 /**
  * What is known about one flow or request when rules are matched: addresses, ports, and what
- * inspection found (protocol, hosts, path, method).
+ * inspection found (protocol, hosts, path, method; for TLS and QUIC the ClientHello's server
+ * name, ALPN ids and ECH).
  *
  * <p>Mutable and reused: each worker thread owns one instance and refills it per decision, so
  * matching allocates nothing. Not thread-safe. Addresses are 128-bit; IPv4 addresses are stored
@@ -11,6 +12,8 @@ package org.nfqwall.rules;
 public final class Facts {
     /** How many host names a request can carry (Host header and absolute-form target). */
     public static final int MAX_HOSTS = 2;
+    /** How many ALPN ids of one ClientHello are kept; later ones are ignored. */
+    public static final int MAX_ALPN = 8;
 
     public int ipVersion;
     public long srcHi;
@@ -25,7 +28,11 @@ public final class Facts {
     /** False until inspection has finished for this request; application keys cannot match before. */
     public boolean applicationKnown;
     public Protocol protocol = Protocol.UNKNOWN;
-    /** Normalised host names (lower case, no port, no trailing dot); see {@link #hostCount}. */
+    /**
+     * Normalised host names (lower case, no port, no trailing dot); see {@link #hostCount}. For
+     * TLS and QUIC the ClientHello's server name (SNI, the outer one under ECH) goes here too, so
+     * {@code host:} rules treat it like an HTTP Host.
+     */
     public final String[] hosts = new String[MAX_HOSTS];
     public int hostCount;
     /** Normalised path (percent-decoded, dot-segments removed, slashes collapsed), or null. */
@@ -34,6 +41,19 @@ public final class Facts {
     public String query;
     /** Request method as sent, or null. */
     public String method;
+
+    /** A TLS or QUIC ClientHello was read ({@link #protocol} is TLS or QUIC); the fields below describe it. */
+    public boolean helloSeen;
+    /** The ClientHello carries a server_name (SNI) extension with a host name. */
+    public boolean sniPresent;
+    /** The ClientHello carries an Encrypted Client Hello extension: the real server name is hidden. */
+    public boolean ech;
+    /**
+     * ALPN protocol ids offered in the ClientHello, in order, as sent (one char per byte,
+     * case kept; RFC 7301 ids are byte strings); see {@link #alpnCount} and {@link #addAlpn}.
+     */
+    public final String[] alpn = new String[MAX_ALPN];
+    public int alpnCount;
 
     /** Clears the application part, keeping addresses and ports. */
     public void clearApplication() {
@@ -45,6 +65,13 @@ public final class Facts {
         path = null;
         query = null;
         method = null;
+        helloSeen = false;
+        sniPresent = false;
+        ech = false;
+        for (int i = 0; i < MAX_ALPN; i++) {
+            alpn[i] = null;
+        }
+        alpnCount = 0;
     }
 
     /** Adds a normalised host unless already present or full. */
@@ -56,6 +83,18 @@ public final class Facts {
         }
         if (hostCount < MAX_HOSTS) {
             hosts[hostCount++] = host;
+        }
+    }
+
+    /** Adds an offered ALPN id unless already present or {@value #MAX_ALPN} are kept. */
+    public void addAlpn(String id) {
+        for (int i = 0; i < alpnCount; i++) {
+            if (alpn[i].equals(id)) {
+                return;
+            }
+        }
+        if (alpnCount < MAX_ALPN) {
+            alpn[alpnCount++] = id;
         }
     }
 

@@ -30,11 +30,13 @@ public final class Rule {
     private final String[] methods;
     /** Indexed by {@link Protocol#ordinal()}; null when the rule has no protocol condition. */
     private final boolean[] protocols;
+    private final String[] alpns;
+    private final TlsCondition tls;
 
     Rule(String name, int line, int column, Verdict verdict, int mark, String markName,
             AddressCondition sources, AddressCondition destinations, PortCondition sourcePorts,
             PortCondition destinationPorts, HostCondition hosts, List<PathGlob> paths, List<String> methods,
-            Set<Protocol> protocols) {
+            Set<Protocol> protocols, List<String> alpns, TlsCondition tls) {
         this.name = name;
         this.line = line;
         this.column = column;
@@ -48,6 +50,8 @@ public final class Rule {
         this.hosts = hosts;
         this.paths = paths == null ? null : paths.toArray(new PathGlob[0]);
         this.methods = methods == null ? null : methods.toArray(new String[0]);
+        this.alpns = alpns == null ? null : alpns.toArray(new String[0]);
+        this.tls = tls;
         if (protocols == null) {
             this.protocols = null;
         } else {
@@ -87,9 +91,13 @@ public final class Rule {
         return markName;
     }
 
-    /** True when the rule has host, path, method or protocol conditions: it needs the request head. */
+    /**
+     * True when the rule has host, path, method, protocol, alpn or tls conditions: it needs the
+     * request head or ClientHello.
+     */
     public boolean needsInspection() {
-        return hosts != null || paths != null || methods != null || protocols != null;
+        return hosts != null || paths != null || methods != null || protocols != null || alpns != null
+                || tls != null;
     }
 
     /** Canonical host patterns ({@code www.example.com}, {@code *.example.com}); empty = any host. */
@@ -126,6 +134,16 @@ public final class Rule {
         return Collections.unmodifiableSet(out);
     }
 
+    /** ALPN protocol ids as written (case kept); empty = any, with or without a ClientHello. */
+    public List<String> alpns() {
+        return alpns == null ? List.of() : List.of(alpns);
+    }
+
+    /** The {@code tls:} condition, or null when the rule has none. */
+    public TlsCondition tls() {
+        return tls;
+    }
+
     /** Source prefixes in canonical CIDR text (groups expanded); empty = any source. */
     public List<String> sources() {
         return sources == null ? List.of() : sources.texts();
@@ -155,9 +173,9 @@ public final class Rule {
     }
 
     /**
-     * Host, path, method and protocol conditions only. They never hold before inspection has
-     * finished ({@link Facts#applicationKnown}), nor when the fact they test is missing.
-     * Allocates nothing.
+     * Host, path, method, protocol, alpn and tls conditions only. They never hold before
+     * inspection has finished ({@link Facts#applicationKnown}), nor when the fact they test is
+     * missing (alpn and tls: no ClientHello was read). Allocates nothing.
      */
     boolean matchesApplication(Facts f) {
         if (!needsInspection()) {
@@ -170,6 +188,12 @@ public final class Rule {
             return false;
         }
         if (methods != null && !anyMethod(f.method)) {
+            return false;
+        }
+        if (tls != null && !tls.matches(f)) {
+            return false;
+        }
+        if (alpns != null && !anyAlpn(f)) {
             return false;
         }
         if (hosts != null && !anyHost(f)) {
@@ -185,6 +209,26 @@ public final class Rule {
         for (String m : methods) {
             if (m.equalsIgnoreCase(method)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Exact, case-sensitive: ALPN ids are byte strings (RFC 7301 section 3.1). */
+    private boolean anyAlpn(Facts f) {
+        if (!f.helloSeen) {
+            return false;
+        }
+        int count = Math.min(f.alpnCount, Facts.MAX_ALPN);
+        for (int i = 0; i < count; i++) {
+            String offered = f.alpn[i];
+            if (offered == null) {
+                continue;
+            }
+            for (String wanted : alpns) {
+                if (wanted.equals(offered)) {
+                    return true;
+                }
             }
         }
         return false;

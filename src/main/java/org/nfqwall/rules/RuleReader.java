@@ -19,10 +19,17 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class RuleReader {
     static final List<String> RULE_KEYS =
-            List.of("name", "src", "dst", "sport", "dport", "protocol", "method", "host", "path", "verdict");
+            List.of("name", "src", "dst", "sport", "dport", "protocol", "method", "host", "path", "alpn", "tls",
+                    "verdict");
+    static final List<String> TLS_KEYS = List.of("sni", "ech");
+    /** Longest ALPN id: {@value} bytes (its length is one byte on the wire, RFC 7301 section 3.1). */
+    static final int MAX_ALPN_LENGTH = 255;
     /** Longest rule name: {@value} characters (names appear in logs, counters and iptables comments). */
     static final int MAX_NAME_LENGTH = 64;
     private static final String VERDICT_FORMS = "accept, drop, reject or {mark: NAME or NUMBER}";
+    private static final String TLS_FORMS = "sni (none or present) and/or ech (true or false)";
+    private static final String ALPN_FORM = "a protocol id like h2 or http/1.1 (printable ASCII, no spaces, at most "
+            + MAX_ALPN_LENGTH + ")";
     /** RFC 9110 section 5.6.2 tchar, besides letters and digits. */
     private static final String TCHAR_SYMBOLS = "!#$%&'*+-.^_`|~";
 
@@ -86,6 +93,8 @@ final class RuleReader {
         List<PathGlob> paths = keys.containsKey("path") ? paths(value(keys, "path")) : null;
         List<String> methods = keys.containsKey("method") ? methods(value(keys, "method")) : null;
         Set<Protocol> protocols = keys.containsKey("protocol") ? protocols(value(keys, "protocol")) : null;
+        List<String> alpns = keys.containsKey("alpn") ? alpns(value(keys, "alpn")) : null;
+        TlsCondition tls = keys.containsKey("tls") ? tls(value(keys, "tls")) : null;
         Verdict verdict = null;
         int[] mark = {0};
         String[] markName = {null};
@@ -99,7 +108,7 @@ final class RuleReader {
             return null;
         }
         return new Rule(name, line, column, verdict, mark[0], markName[0], src, dst, sport, dport, host, paths,
-                methods, protocols);
+                methods, protocols, alpns, tls);
     }
 
     private static Node value(Map<String, NodeTuple> keys, String key) {
@@ -227,6 +236,69 @@ final class RuleReader {
             }
         }
         return out;
+    }
+
+    private List<String> alpns(Node node) {
+        List<String> ids = new ArrayList<>();
+        for (ScalarNode s : YamlValues.scalars(node, "a string", "a string or a list of strings", problems)) {
+            String id = s.getValue();
+            String why = id.isEmpty() ? "empty id"
+                    : id.length() > MAX_ALPN_LENGTH ? "id is " + id.length() + " characters long" : null;
+            for (int i = 0; i < id.length() && why == null; i++) {
+                char c = id.charAt(i);
+                if (c <= 0x20 || c >= 0x7F) {
+                    why = "character " + YamlValues.quote(String.valueOf(c)) + " is not allowed";
+                }
+            }
+            if (why != null) {
+                problems.at(s, "bad ALPN id " + YamlValues.quote(id) + ": " + why + ", expected " + ALPN_FORM);
+            } else {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    /** Reads {@code tls: {sni: none | present, ech: true | false}}; null after an error. */
+    private TlsCondition tls(Node node) {
+        if (!(node instanceof MappingNode mapping)) {
+            problems.at(node, "expected a mapping with " + TLS_FORMS + ", got " + YamlValues.describe(node));
+            return null;
+        }
+        if (mapping.getValue().isEmpty()) {
+            problems.at(node, "empty tls mapping, expected " + TLS_FORMS);
+            return null;
+        }
+        Map<String, NodeTuple> keys = YamlValues.entries(mapping, TLS_KEYS, " in tls", problems);
+        TlsCondition.Presence sni = TlsCondition.Presence.ANY;
+        if (keys.containsKey("sni")) {
+            sni = presence(value(keys, "sni"), "tls sni", "none", "present", "none or present");
+        }
+        TlsCondition.Presence ech = TlsCondition.Presence.ANY;
+        if (keys.containsKey("ech")) {
+            ech = presence(value(keys, "ech"), "tls ech", "false", "true", "true or false");
+        }
+        if (sni == null || ech == null || keys.isEmpty()) {
+            return null;
+        }
+        return new TlsCondition(sni, ech);
+    }
+
+    /** Reads one of two words, ignoring case; null after an error. */
+    private TlsCondition.Presence presence(Node node, String what, String absent, String present,
+            String expected) {
+        String text = YamlValues.text(node, expected, problems);
+        if (text == null) {
+            return null;
+        }
+        if (text.equalsIgnoreCase(absent)) {
+            return TlsCondition.Presence.ABSENT;
+        }
+        if (text.equalsIgnoreCase(present)) {
+            return TlsCondition.Presence.PRESENT;
+        }
+        problems.at(node, "bad " + what + " " + YamlValues.quote(text) + ", expected " + expected);
+        return null;
     }
 
     /** Reads a verdict; for a mark verdict fills {@code mark[0]} and {@code markName[0]}. Null after an error. */

@@ -81,8 +81,10 @@ public final class RuleSet {
 
     /**
      * The index of the first rule whose conditions all hold for {@code f}, or {@link #NO_MATCH}.
-     * Host, path, method and protocol conditions hold only once {@link Facts#applicationKnown} is
-     * set, and host/path/method never hold when that fact is missing. Allocates nothing.
+     * Host, path, method, protocol, alpn and tls conditions hold only once
+     * {@link Facts#applicationKnown} is set; host/path/method never hold when that fact is
+     * missing, and alpn/tls never hold without a ClientHello ({@link Facts#helloSeen}).
+     * Allocates nothing.
      */
     public int match(Facts f) {
         for (int i = 0; i < rules.length; i++) {

@@ -18,7 +18,7 @@ class MainTest {
     @Test
     void checkAcceptsTheExampleWithASummary() {
         assertEquals(0, run("check", "rules/example.yaml"));
-        assertEquals("rules/example.yaml: ok, 5 rules, 1 group, 1 mark, default accept\n", out.toString());
+        assertEquals("rules/example.yaml: ok, 8 rules, 1 group, 1 mark, default accept\n", out.toString());
     }
 
     @Test

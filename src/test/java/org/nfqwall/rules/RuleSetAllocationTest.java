@@ -17,30 +17,74 @@ class RuleSetAllocationTest {
         return mx.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
+    /** HTTP rules like the example file's, then rules that use every ClientHello key. */
+    private static RuleSet httpAndClientHelloRules() {
+        return RuleSetMatchTest.load("""
+                rules:
+                  - {name: app1, path: "/APP1*", verdict: accept}
+                  - {name: app2, host: "*.example.com", path: "/APP2*", verdict: drop}
+                  - {name: ads, host: ads.example.net, verdict: reject}
+                  - {name: video, host: video.example.org, method: [GET, HEAD], verdict: drop}
+                  - {name: h2-with-ech, alpn: [h2, h3], tls: {ech: true}, verdict: drop}
+                  - {name: ech-less-acme, alpn: acme-tls/1, tls: {sni: present, ech: false}, verdict: reject}
+                  - {name: quic, protocol: quic, verdict: drop}
+                  - {name: no-sni, tls: {sni: none}, verdict: drop}
+                """);
+    }
+
+    private static void assertAllocatesNothing(RuleSet rs, Facts[] inputs, int[] expectedMatch) {
+        int n = inputs.length;
+        long expected = 0;
+        for (int i = 0; i < n; i++) {
+            assertEquals(expectedMatch[i], rs.match(inputs[i]), "input " + i);
+            assertEquals(RuleSet.NEEDS_INSPECTION, rs.matchBeforeInspection(inputs[i]), "input " + i);
+            expected += expectedMatch[i] + RuleSet.NEEDS_INSPECTION;
+        }
+        long sink = 0;
+        // Warm up so the JIT, not the interpreter, is measured, and so lazy class init is done.
+        for (int i = 0; i < CALLS; i++) {
+            Facts f = inputs[i % n];
+            sink += rs.match(f) + rs.matchBeforeInspection(f);
+        }
+        allocatedBytes();
+        long before = allocatedBytes();
+        for (int i = 0; i < CALLS; i++) {
+            Facts f = inputs[i % n];
+            sink += rs.match(f) + rs.matchBeforeInspection(f);
+        }
+        long allocated = allocatedBytes() - before;
+        assertTrue(allocated <= SLACK_BYTES, allocated + " bytes allocated over " + CALLS + " calls");
+        assertEquals(2 * (long) CALLS / n * expected, sink);
+    }
+
     @Test
     void matchAndMatchBeforeInspectionAllocateNothing() {
-        RuleSet rs = RuleSetMatchTest.example();
         Facts[] inputs = {
             RuleSetMatchTest.request("GET", "/APP2/deep/path/file.js", "www.example.com"),
             RuleSetMatchTest.request("HEAD", "/video/1.mp4", "video.example.org", "other.example.org"),
             RuleSetMatchTest.request("POST", "/nothing/matches/here", "nowhere.example.net"),
             RuleSetMatchTest.flow("fd99:1::2", "fd99:2::2", 40000, 80),
         };
-        long sink = 0;
-        // Warm up so the JIT, not the interpreter, is measured, and so lazy class init is done.
-        for (int i = 0; i < CALLS; i++) {
-            Facts f = inputs[i & 3];
-            sink += rs.match(f) + rs.matchBeforeInspection(f);
-        }
-        allocatedBytes();
-        long before = allocatedBytes();
-        for (int i = 0; i < CALLS; i++) {
-            Facts f = inputs[i & 3];
-            sink += rs.match(f) + rs.matchBeforeInspection(f);
-        }
-        long allocated = allocatedBytes() - before;
-        assertTrue(allocated <= SLACK_BYTES, allocated + " bytes allocated over " + CALLS + " calls");
-        // app2, video, none, none; beforeInspection: NEEDS_INSPECTION (-2) for all.
-        assertEquals((long) CALLS / 4 * ((1 + 3 - 1 - 1) + 4 * -2), sink / 2);
+        // app2, video, none, none; beforeInspection: NEEDS_INSPECTION for all.
+        assertAllocatesNothing(RuleSetMatchTest.example(), inputs, new int[] {1, 3, -1, -1});
+    }
+
+    @Test
+    void clientHelloKeysAllocateNothing() {
+        Facts ech = RuleSetMatchTest.hello(Protocol.TLS, "public.example.net", "http/1.1", "h2");
+        ech.ech = true;
+        Facts[] inputs = {
+            ech,
+            RuleSetMatchTest.hello(Protocol.TLS, "acme.example.net", "acme-tls/1"),
+            RuleSetMatchTest.hello(Protocol.TLS, "www.example.com", "h2", "http/1.1", "spdy/3", "x", "y", "z", "w",
+                    "v"),
+            RuleSetMatchTest.hello(Protocol.QUIC, "nowhere.example.net", "h3"),
+            RuleSetMatchTest.hello(Protocol.TLS, null, "http/1.1"),
+            RuleSetMatchTest.hello(Protocol.TLS, "nowhere.example.net", "http/1.1"),
+            RuleSetMatchTest.request("GET", "/x", "nowhere.example.net"),
+            RuleSetMatchTest.flow("fd99:1::2", "fd99:2::2", 40000, 443),
+        };
+        // h2-with-ech, ech-less-acme, none (www.example.com has no path), quic, no-sni, none, none, none.
+        assertAllocatesNothing(httpAndClientHelloRules(), inputs, new int[] {4, 5, -1, 6, 7, -1, -1, -1});
     }
 }

@@ -67,6 +67,33 @@ class RuleSetMatchTest {
         return f;
     }
 
+    /**
+     * An inspected ClientHello on the demo lab's IPv4 flow to port 443 (QUIC: UDP), filled as the
+     * engine does: the normalised SNI (null = none) in the hosts, no path and no method.
+     */
+    static Facts hello(Protocol protocol, String sni, String... alpns) {
+        Facts f = flow(CLIENT4, SERVER4, 40000, 443);
+        if (protocol == Protocol.QUIC) {
+            f.l4Protocol = 17;
+        }
+        f.applicationKnown = true;
+        f.protocol = protocol;
+        f.helloSeen = true;
+        if (sni != null) {
+            f.sniPresent = true;
+            f.addHost(sni);
+        }
+        for (String a : alpns) {
+            f.addAlpn(a);
+        }
+        return f;
+    }
+
+    private static Facts withEch(Facts f) {
+        f.ech = true;
+        return f;
+    }
+
     private static String matched(RuleSet rs, Facts f) {
         int i = rs.match(f);
         return i == RuleSet.NO_MATCH ? "none" : rs.rule(i).name();
@@ -90,6 +117,155 @@ class RuleSetMatchTest {
     })
     void exampleFileDecidesTheDemoRequests(String method, String path, String host, String expected) {
         assertEquals(expected, matched(example(), request(method, path, host)));
+    }
+
+    @ParameterizedTest(name = "{0} sni={1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+        "TLS        | blocked.example.org | blocked-site",
+        "QUIC       | blocked.example.org | blocked-site",
+        "TLS        | other.example.org   | none",
+        "TLS        | ads.example.net     | ads",
+        "QUIC       | other.example.org   | quic",
+        "TLS        |                     | no-sni",
+        "QUIC       |                     | quic",
+    })
+    void exampleFileDecidesClientHellos(Protocol protocol, String sni, String expected) {
+        assertEquals(expected, matched(example(), hello(protocol, sni, "h2", "http/1.1")));
+    }
+
+    @Test
+    void exampleFileDropsBitTorrentAndLeavesOtherUnknownTrafficAlone() {
+        Facts f = flow(CLIENT4, SERVER4, 40000, 6881);
+        f.applicationKnown = true;
+        f.protocol = Protocol.BITTORRENT;
+        assertEquals("bittorrent", matched(example(), f));
+        f.protocol = Protocol.UNKNOWN;
+        assertEquals("none", matched(example(), f));
+    }
+
+    @Test
+    void hostRulesMatchTheSniExactlyAsTheHttpHost() {
+        RuleSet rs = load("rules:\n  - {name: w, host: [\"*.example.com\", \"10.99.2.2\"], verdict: drop}\n");
+        assertEquals(0, rs.match(hello(Protocol.TLS, HostNames.normalise("WWW.Example.COM."))));
+        assertEquals(0, rs.match(hello(Protocol.QUIC, "a.b.example.com")));
+        assertEquals(RuleSet.NO_MATCH, rs.match(hello(Protocol.TLS, "example.com")));
+        assertEquals(RuleSet.NO_MATCH, rs.match(hello(Protocol.TLS, null)));
+    }
+
+    @Test
+    void matchesAlpnWhenAnyOfferedIdEqualsAnyListedId() {
+        RuleSet rs = load("rules:\n  - {name: a, alpn: [h2, h3], verdict: drop}\n");
+        assertEquals(0, rs.match(hello(Protocol.TLS, "x.org", "h2", "http/1.1")));
+        assertEquals(0, rs.match(hello(Protocol.TLS, "x.org", "http/1.1", "h2")));
+        assertEquals(0, rs.match(hello(Protocol.QUIC, "x.org", "h3")));
+        assertEquals(RuleSet.NO_MATCH, rs.match(hello(Protocol.TLS, "x.org", "http/1.1")));
+        assertEquals(RuleSet.NO_MATCH, rs.match(hello(Protocol.TLS, "x.org")));
+    }
+
+    @ParameterizedTest(name = "offered {0}")
+    @CsvSource({"H2", "h2c", "h", "' h2'", "'h2 '", "h2/1"})
+    void matchesAlpnExactlyAndCaseSensitively(String offered) {
+        RuleSet rs = load("rules:\n  - {name: a, alpn: h2, verdict: drop}\n");
+        assertEquals(RuleSet.NO_MATCH, rs.match(hello(Protocol.TLS, "x.org", offered)));
+    }
+
+    @Test
+    void alpnNeverMatchesWithoutAClientHello() {
+        RuleSet rs = load("rules:\n  - {name: a, alpn: http/1.1, verdict: drop}\n");
+        Facts f = request("GET", "/");
+        f.addAlpn("http/1.1");
+        assertEquals(RuleSet.NO_MATCH, rs.match(f));
+        f.helloSeen = true;
+        assertEquals(0, rs.match(f));
+    }
+
+    @Test
+    void matchesOnlyTheFirstMaxAlpnIdsOffered() {
+        RuleSet rs = load("rules:\n  - {name: a, alpn: last, verdict: drop}\n");
+        String[] ids = new String[Facts.MAX_ALPN + 1];
+        for (int i = 0; i < Facts.MAX_ALPN; i++) {
+            ids[i] = "id" + i;
+        }
+        ids[Facts.MAX_ALPN] = "last";
+        assertEquals(RuleSet.NO_MATCH, rs.match(hello(Protocol.TLS, "x.org", ids)));
+    }
+
+    @ParameterizedTest(name = "tls: {0}")
+    @CsvSource(delimiter = '|', value = {
+        // condition           | sni, no ECH | no sni | sni + ECH | no sni + ECH
+        "{sni: none}           | none        | r      | none      | r",
+        "{sni: present}        | r           | none   | r         | none",
+        "{ech: true}           | none        | none   | r         | r",
+        "{ech: false}          | r           | r      | none      | none",
+        "{sni: present, ech: true} | none    | none   | r         | none",
+        "{sni: none, ech: false}   | none    | r      | none      | none",
+    })
+    void matchesTlsSniAndEch(String condition, String plain, String noSni, String ech, String echNoSni) {
+        RuleSet rs = load("rules:\n  - {name: r, tls: " + condition + ", verdict: drop}\n");
+        for (Protocol p : List.of(Protocol.TLS, Protocol.QUIC)) {
+            assertEquals(plain, matched(rs, hello(p, "x.org")), p + " with sni");
+            assertEquals(noSni, matched(rs, hello(p, null)), p + " without sni");
+            assertEquals(ech, matched(rs, withEch(hello(p, "public.x.org"))), p + " with sni and ech");
+            assertEquals(echNoSni, matched(rs, withEch(hello(p, null))), p + " with ech, no sni");
+        }
+    }
+
+    @Test
+    void tlsConditionsNeverMatchWithoutAClientHello() {
+        RuleSet rs = load("""
+                rules:
+                  - {name: no-sni, tls: {sni: none}, verdict: drop}
+                  - {name: no-ech, tls: {ech: false}, verdict: drop}
+                """);
+        assertEquals(RuleSet.NO_MATCH, rs.match(request("GET", "/", "x.org")));
+        Facts f = flow(CLIENT4, SERVER4, 40000, 443);
+        f.applicationKnown = true;
+        assertEquals(RuleSet.NO_MATCH, rs.match(f));
+        f.protocol = Protocol.BITTORRENT;
+        assertEquals(RuleSet.NO_MATCH, rs.match(f));
+    }
+
+    @Test
+    void clientHelloConditionsWaitForInspection() {
+        RuleSet rs = load("rules:\n  - {name: r, tls: {sni: none}, alpn: h2, verdict: drop}\n");
+        Facts f = hello(Protocol.TLS, null, "h2");
+        f.applicationKnown = false;
+        assertEquals(RuleSet.NO_MATCH, rs.match(f));
+        assertEquals(RuleSet.NEEDS_INSPECTION, rs.matchBeforeInspection(f));
+        f.applicationKnown = true;
+        assertEquals(0, rs.match(f));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"TLS", "QUIC"})
+    void pathAndMethodNeverMatchAClientHello(Protocol protocol) {
+        RuleSet rs = load("""
+                rules:
+                  - {name: any-path, path: "*", verdict: drop}
+                  - {name: root, path: "/", verdict: drop}
+                  - {name: get, method: [GET, POST, CONNECT, PRI], verdict: drop}
+                  - {name: path-and-host, host: x.org, path: "/*", verdict: drop}
+                  - {name: host, host: x.org, verdict: reject}
+                """);
+        assertEquals("host", matched(rs, hello(protocol, "x.org", "h2", "h3")));
+        assertEquals("host", matched(rs, withEch(hello(protocol, "x.org"))));
+        assertEquals("none", matched(rs, hello(protocol, null, "h2")));
+    }
+
+    @Test
+    void matchesTheNewProtocols() {
+        RuleSet rs = load("""
+                rules:
+                  - {name: tls, protocol: tls, verdict: drop}
+                  - {name: quic-or-bt, protocol: [QUIC, BitTorrent], verdict: reject}
+                """);
+        assertEquals("tls", matched(rs, hello(Protocol.TLS, "x.org")));
+        assertEquals("quic-or-bt", matched(rs, hello(Protocol.QUIC, "x.org")));
+        Facts f = flow(CLIENT4, SERVER4, 1, 6881);
+        f.applicationKnown = true;
+        f.protocol = Protocol.BITTORRENT;
+        assertEquals("quic-or-bt", matched(rs, f));
+        assertEquals("none", matched(rs, request("GET", "/", "x.org")));
     }
 
     @Test
@@ -275,6 +451,8 @@ class RuleSetMatchTest {
                   - {name: c, method: GET, verdict: drop}
                   - {name: d, host: x.y, verdict: drop}
                   - {name: e, path: /x, verdict: drop}
+                  - {name: f, alpn: h2, verdict: drop}
+                  - {name: g, tls: {ech: true}, verdict: drop}
                 """);
         assertFalse(rs.rule(0).needsInspection());
         for (int i = 1; i < rs.size(); i++) {

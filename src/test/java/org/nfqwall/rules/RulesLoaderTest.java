@@ -43,15 +43,16 @@ class RulesLoaderTest {
         assertEquals(List.of(), r.errors());
         assertTrue(r.ok());
         RuleSet rs = r.ruleSet();
-        assertEquals("5 rules, 1 group, 1 mark, default accept", rs.summary());
+        assertEquals("8 rules, 1 group, 1 mark, default accept", rs.summary());
         assertEquals("rules/example.yaml", rs.source());
         assertEquals(Verdict.ACCEPT, rs.defaultVerdict());
         assertEquals(MarkBits.USER_MASK, rs.markMask());
         assertEquals(List.of("10.99.1.0/24", "fd99:1::/64", "192.168.1.0/24"), rs.groups().get("lan"));
         assertEquals(6, rs.marks().get("shaped"));
-        String[] names = {"app1", "app2", "ads", "video", "blocked-site"};
-        Verdict[] verdicts = {Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT, Verdict.MARK, Verdict.DROP};
-        int[] lines = {22, 27, 33, 38, 44};
+        String[] names = {"app1", "app2", "ads", "video", "blocked-site", "quic", "no-sni", "bittorrent"};
+        Verdict[] verdicts = {Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT, Verdict.MARK, Verdict.DROP, Verdict.DROP,
+            Verdict.DROP, Verdict.DROP};
+        int[] lines = {22, 27, 33, 38, 46, 51, 59, 64};
         for (int i = 0; i < names.length; i++) {
             assertEquals(names[i], rs.rule(i).name());
             assertEquals(verdicts[i], rs.rule(i).verdict());
@@ -68,6 +69,9 @@ class RulesLoaderTest {
         assertEquals(0, rs.rule(0).mark());
         assertEquals(List.of("*.example.com"), rs.rule(1).hostPatterns());
         assertEquals(List.of("/APP2*"), rs.rule(1).pathGlobs());
+        assertEquals(Set.of(Protocol.QUIC), rs.rule(5).protocols());
+        assertEquals(new TlsCondition(TlsCondition.Presence.ABSENT, TlsCondition.Presence.ANY), rs.rule(6).tls());
+        assertEquals(Set.of(Protocol.BITTORRENT), rs.rule(7).protocols());
     }
 
     @Test
@@ -94,6 +98,8 @@ class RulesLoaderTest {
                     method: [get, Post]
                     host: ["WWW.Example.com.", "[FD00::1]"]
                     path: ["/a*", "*.php"]
+                    alpn: [h2, "http/1.1", H2]
+                    tls: {sni: Present, ech: FALSE}
                     verdict: {mark: 17}
                   - name: nothing
                     verdict: reject
@@ -109,11 +115,33 @@ class RulesLoaderTest {
         assertEquals(List.of("GET", "POST"), r.methods());
         assertEquals(List.of("www.example.com", "fd00::1"), r.hostPatterns());
         assertEquals(List.of("/a*", "*.php"), r.pathGlobs());
+        assertEquals(List.of("h2", "http/1.1", "H2"), r.alpns());
+        assertEquals(new TlsCondition(TlsCondition.Presence.PRESENT, TlsCondition.Presence.ABSENT), r.tls());
+        assertEquals("{sni: present, ech: false}", r.tls().text());
         assertEquals(Verdict.MARK, r.verdict());
         assertEquals(17, r.mark());
         assertNull(r.markName());
         assertFalse(rs.rule(1).needsInspection());
         assertEquals(List.of(), rs.rule(1).sources());
+        assertEquals(List.of(), rs.rule(1).alpns());
+        assertNull(rs.rule(1).tls());
+    }
+
+    @Test
+    void readsEachTlsPartAlone() {
+        RuleSet rs = load("""
+                rules:
+                  - {name: no-sni, tls: {sni: none}, verdict: drop}
+                  - {name: ech, tls: {ech: true}, verdict: drop}
+                  - {name: one-alpn, alpn: acme-tls/1, verdict: drop}
+                """);
+        assertEquals(new TlsCondition(TlsCondition.Presence.ABSENT, TlsCondition.Presence.ANY), rs.rule(0).tls());
+        assertEquals("{sni: none}", rs.rule(0).tls().text());
+        assertEquals(new TlsCondition(TlsCondition.Presence.ANY, TlsCondition.Presence.PRESENT), rs.rule(1).tls());
+        assertEquals("{ech: true}", rs.rule(1).tls().text());
+        assertEquals(List.of("acme-tls/1"), rs.rule(2).alpns());
+        assertEquals(Set.of(), rs.rule(2).protocols());
+        assertNull(rs.rule(2).tls());
     }
 
     @Test
@@ -148,7 +176,7 @@ class RulesLoaderTest {
                 "rules/test/unknown-keys.yaml:2:1: unknown key \"rule\", expected one of: default, mark_mask, groups,"
                         + " marks, rules",
                 "rules/test/unknown-keys.yaml:6:5: unknown key \"hosts\" in a rule, expected one of: name, src, dst,"
-                        + " sport, dport, protocol, method, host, path, verdict",
+                        + " sport, dport, protocol, method, host, path, alpn, tls, verdict",
                 "rules/test/unknown-keys.yaml:9:26: unknown key \"extra\" in a verdict, expected one of: mark"),
                 errorsOf("unknown-keys.yaml"));
     }
@@ -223,8 +251,49 @@ class RulesLoaderTest {
                         + " these",
                 f + "20:19: bad method \"GE T\": character \" \" is not allowed, expected a method token like GET or"
                         + " POST",
-                f + "21:22: unknown protocol \"https\", expected one of: unknown, http"),
+                f + "21:22: unknown protocol \"https\", expected one of: unknown, http, tls, quic, bittorrent"),
                 errorsOf("bad-values.yaml"));
+    }
+
+    @Test
+    void reportsEveryBadAlpnTlsAndProtocolValue() {
+        String f = "rules/test/bad-tls.yaml:";
+        String alpnForm = ", expected a protocol id like h2 or http/1.1 (printable ASCII, no spaces, at most 255)";
+        String tlsForm = "sni (none or present) and/or ech (true or false)";
+        String protocols = ", expected one of: unknown, http, tls, quic, bittorrent";
+        assertEquals(List.of(
+                f + "3:16: bad ALPN id \"h 2\": character \" \" is not allowed" + alpnForm,
+                f + "3:23: bad ALPN id \"\": empty id" + alpnForm,
+                f + "3:27: bad ALPN id \"caf\u00e9\": character \"\u00e9\" is not allowed" + alpnForm,
+                f + "6:11: expected a string or a list of strings, got a mapping",
+                f + "9:16: bad tls sni \"absent\", expected none or present",
+                f + "9:29: bad tls ech \"yes\", expected true or false",
+                f + "12:22: unknown key \"SNI\" in tls, expected one of: sni, ech",
+                f + "12:36: unknown key \"version\" in tls, expected one of: sni, ech",
+                f + "12:50: duplicate key \"sni\" (first at line 12), expected each key once",
+                f + "15:10: empty tls mapping, expected " + tlsForm,
+                f + "18:10: expected a mapping with " + tlsForm + ", got \"none\"",
+                f + "21:16: expected none or present, got a list",
+                f + "21:28: expected true or false, got an empty value",
+                f + "24:39: unknown protocol \"https\"" + protocols,
+                f + "24:46: unknown protocol \"http3\"" + protocols),
+                errorsOf("bad-tls.yaml"));
+    }
+
+    @Test
+    void reportsAlpnIdsLongerThanTheWireAllows() {
+        String id = "x".repeat(256);
+        assertEquals(List.of("t.yaml:3:11: bad ALPN id \"" + "x".repeat(60) + "...\": id is 256 characters long,"
+                + " expected a protocol id like h2 or http/1.1 (printable ASCII, no spaces, at most 255)"),
+                errorsOfText("rules:\n  - name: a\n    alpn: " + id + "\n    verdict: drop\n"));
+        assertEquals(List.of("x".repeat(255)),
+                load("rules:\n  - name: a\n    alpn: " + "x".repeat(255) + "\n    verdict: drop\n").rule(0).alpns());
+    }
+
+    @Test
+    void reportsTlsMappingWhoseOnlyKeysAreUnknownOnce() {
+        assertEquals(List.of("t.yaml:3:11: unknown key \"version\" in tls, expected one of: sni, ech"),
+                errorsOfText("rules:\n  - name: a\n    tls: {version: 3}\n    verdict: drop\n"));
     }
 
     @Test
