@@ -38,11 +38,14 @@ class HotPathAllocationTest {
         VerdictWriter writer = new VerdictWriter(pending, 7);
 
         long sum = parseAndAnswer(batch, first, firstEnd, second, secondEnd, writer);
-        long before = threads.getCurrentThreadAllocatedBytes();
-        sum += parseAndAnswer(batch, first, firstEnd, second, secondEnd, writer);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && allocated != 0; round++) { // see the native test below
+            long before = threads.getCurrentThreadAllocatedBytes();
+            sum += parseAndAnswer(batch, first, firstEnd, second, secondEnd, writer);
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
 
-        assertEquals(0, allocated, "bytes allocated over " + ITERATIONS + " batches");
+        assertEquals(0, allocated, "bytes allocated over " + ITERATIONS + " batches in the last of 5 rounds");
         assertNotEquals(0, sum);
     }
 
@@ -85,11 +88,16 @@ class HotPathAllocationTest {
             VerdictWriter writer = new VerdictWriter(pending, 65000);
 
             long replies = sendAndReceive(libc, mnl, socket, fd, batch, writer, pendingAddress);
-            long before = threads.getCurrentThreadAllocatedBytes();
-            replies += sendAndReceive(libc, mnl, socket, fd, batch, writer, pendingAddress);
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            // The JIT may allocate once while it compiles the loop (seen: 128 bytes in one round
+            // of many); the path itself allocates nothing, so some round must measure exactly 0.
+            long allocated = Long.MAX_VALUE;
+            for (int round = 0; round < 5 && allocated != 0; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                replies += sendAndReceive(libc, mnl, socket, fd, batch, writer, pendingAddress);
+                allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            }
 
-            assertEquals(0, allocated, "bytes allocated over " + ITERATIONS + " sendto+recvmmsg");
+            assertEquals(0, allocated, "bytes allocated over " + ITERATIONS + " sendto+recvmmsg in the last of 5 rounds (none measured 0)");
             assertTrue(replies > 0, "the kernel answered the verdicts");
         } finally {
             mnl.mnl_socket_close(socket);
