@@ -253,6 +253,18 @@ class LabIT {
     }
 
     @Test
+    void plainHttpToTlsServerIsRefusedAndNotCountedAsHandshake() {
+        int before = lab.tlsHandshakes(TLS_PORT).size();
+        SplitResult r = lab.splitClient(Lab.SERVER_V4, TLS_PORT)
+                .request("GET /tls/plain HTTP/1.1\r\nHost: x\r\n\r\n", 1).run();
+        assertTrue(r.closed() || r.reset(), r.json());
+        assertTrue(r.statuses().isEmpty(), r.json());
+        assertEquals(before, lab.tlsHandshakes(TLS_PORT).size());
+        TlsResult after = lab.tlsClient(Lab.SERVER_V4, TLS_PORT).sni("after.example.com").run();
+        assertEquals(200, after.status(), "the server must go on serving: " + after.json());
+    }
+
+    @Test
     void udpHexDatagramsArriveAtSink() {
         String initial = "c3000000010811223344556677880000" + "00".repeat(1184);
         int sent = lab.sendUdpHex(Node.CLIENT, Lab.SERVER_V4, UDP_PORT,
