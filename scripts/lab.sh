@@ -8,6 +8,9 @@
 #                                 fd99:2::1/64               fd99:2::2/64
 #
 # Client and server route everything (v4 and v6) via the firewall, which forwards.
+# The client sends wire-sized segments (its eth0 has gso_max_segs 1, as if its NIC segmented):
+# a 4000-byte write crosses the firewall as three segments, the way a large TLS ClientHello
+# reaches a real gateway. The server keeps GSO, so downloads through the lab stay fast.
 # Every veth is created inside the namespaces, so the host's own interfaces, routes and
 # iptables are never touched, and deleting the namespaces removes everything.
 #
@@ -87,6 +90,7 @@ _lab_build() {
     _lab_addr "$p-fw" wan0 "$LAB_FW_WAN_V4/24" "$LAB_FW_WAN_V6/64" || return 1
     _lab_addr "$p-server" eth0 "$LAB_SERVER_V4/24" "$LAB_SERVER_V6/64" || return 1
 
+    ip -n "$p-client" link set dev eth0 gso_max_segs 1 || return 1
     ip -n "$p-client" route add default via "$LAB_FW_LAN_V4" || return 1
     ip -n "$p-client" -6 route add default via "$LAB_FW_LAN_V6" || return 1
     ip -n "$p-server" route add default via "$LAB_FW_WAN_V4" || return 1

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Checks that kernel-level tests can run here, and says exactly what is missing if not. */
 final class KernelLabRequirements {
@@ -22,7 +23,13 @@ final class KernelLabRequirements {
         TOOLS.put("curl", "curl");
         TOOLS.put("ping", "iputils-ping");
         TOOLS.put("bash", "bash");
+        TOOLS.put("openssl", "openssl");
+        TOOLS.put("tcpdump", "tcpdump");
     }
+
+    /** The lab's own tools under src/test/resources/lab. */
+    private static final List<String> LAB_TOOLS = List.of("recording_server.py", "split_client.py",
+            "tls_server.py", "tls_client.py", "udp_send.py", "udp_sink.py", "tcp_sink.py");
 
     private KernelLabRequirements() {
     }
@@ -47,8 +54,8 @@ final class KernelLabRequirements {
             }
         }
         Path base = baseDir();
-        List<String> files = List.of("scripts/lab.sh", "src/test/resources/lab/recording_server.py",
-                "src/test/resources/lab/split_client.py").stream()
+        List<String> files = Stream.concat(Stream.of("scripts/lab.sh"), LAB_TOOLS.stream()
+                .map(tool -> "src/test/resources/lab/" + tool))
                 .filter(file -> !Files.isRegularFile(base.resolve(file))).toList();
         if (!files.isEmpty()) {
             missing.add(String.join(", ", files) + " under " + base + " (run the tests from the "

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.nfqwall.lab.ToolServers.Kind;
 
 /**
  * A private three-namespace network for kernel-level tests: client, firewall and server, built by
@@ -49,14 +51,13 @@ public final class Lab implements AutoCloseable {
     /** How long a started process gets to exit after SIGTERM before it is killed: {@value} ms. */
     public static final int STOP_GRACE_MILLIS = 3000;
 
-    private static final Duration SERVER_START_TIMEOUT = Duration.ofSeconds(10);
-
     private final String prefix;
     private final Path baseDir;
     private final Path workDir;
     private final List<Process> processes = new ArrayList<>();
-    private final Map<Integer, Path> recordings = new TreeMap<>();
+    private final ToolServers servers = new ToolServers(this);
     private final AtomicInteger execCount = new AtomicInteger();
+    private final AtomicInteger captureCount = new AtomicInteger();
     private final Thread shutdownHook = new Thread(this::closeQuietly, "lab-shutdown");
     private boolean closed;
 
@@ -225,53 +226,146 @@ public final class Lab implements AutoCloseable {
      * for IPv4 and IPv6, and waits until it listens.
      */
     public Process startRecordingServer(int port) {
-        Path log = workDir.resolve("server-" + port + ".log");
         Path recording = workDir.resolve("received-" + port + ".jsonl");
-        Process p = start(Node.SERVER, log, "python3", tool("recording_server.py").toString(),
-                "--bind", "::", "--port", Integer.toString(port), "--log", recording.toString(),
-                "--max-seconds", "1800");
-        long deadline = System.nanoTime() + SERVER_START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            String out = readOrEmpty(log);
-            if (out.contains("READY")) {
-                synchronized (this) {
-                    recordings.put(port, recording);
-                }
-                return p;
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("the recording server on port " + port + " exited with "
-                        + p.exitValue() + ":\n" + out);
-            }
-            sleep(Duration.ofMillis(20));
-        }
-        throw new AssertionError("the recording server on port " + port + " did not start within "
-                + SERVER_START_TIMEOUT.toSeconds() + " s:\n" + readOrEmpty(log));
+        return servers.start("recording_server.py", port, Map.of(Kind.REQUESTS, recording),
+                "--log", recording.toString());
     }
 
-    /** Every request any recording server received so far, in arrival order. */
-    public synchronized List<ReceivedRequest> receivedRequests() {
+    /**
+     * Starts the HTTPS server (tls_server.py: HTTP/1.1 over TLS, ALPN http/1.1, the recording
+     * server's answers) in the server namespace on {@code port}, for IPv4 and IPv6, and waits
+     * until it listens. Its certificate ({@link #tlsCertificate()}) is made on first use.
+     */
+    public Process startTlsServer(int port) {
+        Path recording = workDir.resolve("received-" + port + ".jsonl");
+        Path handshakes = workDir.resolve("handshakes-" + port + ".jsonl");
+        return servers.start("tls_server.py", port,
+                Map.of(Kind.REQUESTS, recording, Kind.HANDSHAKES, handshakes),
+                "--log", recording.toString(), "--handshake-log", handshakes.toString(),
+                "--cert-dir", workDir.resolve("tls").toString());
+    }
+
+    /** The lab's self-signed certificate (PEM, example.com and *.example.com), made by the first TLS server. */
+    public Path tlsCertificate() {
+        return workDir.resolve("tls/cert.pem");
+    }
+
+    /** Every request any recording or TLS server received so far, in arrival order. */
+    public List<ReceivedRequest> receivedRequests() {
         List<ReceivedRequest> all = new ArrayList<>();
-        recordings.keySet().forEach(port -> all.addAll(receivedRequests(port)));
+        servers.ports(Kind.REQUESTS).forEach(port -> all.addAll(receivedRequests(port)));
         all.sort(Comparator.comparing(ReceivedRequest::time));
         return all;
     }
 
-    /** The requests the recording server on {@code port} received so far, in arrival order. */
-    public synchronized List<ReceivedRequest> receivedRequests(int port) {
-        Path recording = recordings.get(port);
-        if (recording == null) {
-            throw new IllegalStateException("no recording server was started on port " + port);
-        }
-        String text = readOrEmpty(recording);
-        // Only whole lines: the server may be writing the next one right now.
-        return text.substring(0, text.lastIndexOf('\n') + 1).lines().filter(l -> !l.isBlank())
-                .map(l -> ReceivedRequest.fromJson(Json.parseObject(l))).toList();
+    /** The requests the recording or TLS server on {@code port} received so far, in arrival order. */
+    public List<ReceivedRequest> receivedRequests(int port) {
+        return servers.lines(Kind.REQUESTS, port).stream().map(ReceivedRequest::fromJson).toList();
+    }
+
+    /**
+     * The handshakes the TLS server on {@code port} completed so far, in order (failed ones are
+     * only in its log, handshakes-PORT.jsonl, with the error).
+     */
+    public List<TlsHandshake> tlsHandshakes(int port) {
+        return servers.lines(Kind.HANDSHAKES, port).stream()
+                .filter(line -> Boolean.TRUE.equals(line.get("ok"))).map(TlsHandshake::fromJson).toList();
+    }
+
+    /** Starts a UDP sink (udp_sink.py: logs each datagram, never answers) in the server namespace. */
+    public Process startUdpSink(int port) {
+        Path log = workDir.resolve("datagrams-" + port + ".jsonl");
+        return servers.start("udp_sink.py", port, Map.of(Kind.DATAGRAMS, log), "--log", log.toString());
+    }
+
+    /** How many datagrams the UDP sink on {@code port} received so far. */
+    public int udpReceived(int port) {
+        return servers.lines(Kind.DATAGRAMS, port).size();
+    }
+
+    /** The datagrams the UDP sink on {@code port} received so far, in arrival order. */
+    public List<ReceivedDatagram> udpDatagrams(int port) {
+        return servers.lines(Kind.DATAGRAMS, port).stream().map(ReceivedDatagram::fromJson).toList();
+    }
+
+    /** Sends datagrams given in hex, in order, from one socket on {@code from}; returns how many were sent. */
+    public int sendUdpHex(Node from, String address, int port, List<String> hexDatagrams) {
+        return sendUdpHex(from, address, port, hexDatagrams, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #sendUdpHex(Node, String, int, List)} with {@code gap} between datagrams. Throws
+     * an AssertionError if udp_send.py refuses the input or a send fails.
+     */
+    public int sendUdpHex(Node from, String address, int port, List<String> hexDatagrams, Duration gap) {
+        Path file = workDir.resolve("udp-send-" + execCount.incrementAndGet() + ".hex");
+        return UdpSender.send(this, from, file, address, port, hexDatagrams, gap);
+    }
+
+    /** Starts a TCP sink (tcp_sink.py: reads everything, never answers) in the server namespace. */
+    public Process startTcpSink(int port) {
+        Path log = workDir.resolve("tcp-sink-" + port + ".jsonl");
+        return servers.start("tcp_sink.py", port, Map.of(Kind.TCP_SINK, log), "--log", log.toString());
+    }
+
+    /** The bytes the TCP sink on {@code port} received so far, over all connections. */
+    public long tcpSinkBytes(int port) {
+        return tcpSinkConnections(port).stream().mapToLong(SinkConnection::bytes).sum();
+    }
+
+    /** The connections the TCP sink on {@code port} accepted so far, in accept order. */
+    public List<SinkConnection> tcpSinkConnections(int port) {
+        return SinkConnection.fromJsonLines(servers.lines(Kind.TCP_SINK, port));
     }
 
     /** A split_client.py run from the client namespace to {@code address:port}; see {@link SplitClient}. */
     public SplitClient splitClient(String address, int port) {
         return new SplitClient(this, address, port);
+    }
+
+    /** A tls_client.py run from the client namespace to {@code address:port}; see {@link TlsClient}. */
+    public TlsClient tlsClient(String address, int port) {
+        return new TlsClient(this, address, port);
+    }
+
+    /**
+     * Downloads {@code url} with curl from {@code from} (within 120 s) and says how many bytes
+     * came in what time; see {@link #download(Node, String, boolean, Duration)}.
+     */
+    public Download download(Node from, String url, boolean tls) {
+        return download(from, url, tls, Duration.ofSeconds(120));
+    }
+
+    /**
+     * Downloads {@code url} with curl: {@code tls} means https with -k (a URL without scheme gets
+     * the right one); a host name in the URL resolves to {@link #SERVER_V4}, so it is the SNI and
+     * Host header. Failing downloads (reset, timeout) are returned, not thrown.
+     */
+    public Download download(Node from, String url, boolean tls, Duration timeout) {
+        List<String> cmd = Download.command(url, tls, timeout);
+        return Download.fromCurl(exec(from, timeout.plusSeconds(10), cmd.toArray(String[]::new)));
+    }
+
+    /**
+     * Starts tcpdump on {@code iface} of {@code node} (e.g. FW "lan0": what the client sent to the
+     * firewall) with a pcap {@code filter} such as "tcp port 443", and waits until it captures.
+     */
+    public Capture capture(Node node, String iface, String filter) {
+        return Capture.start(this, node, iface, filter, captureCount.incrementAndGet());
+    }
+
+    /**
+     * Reads {@code read} until {@code done} holds or {@code timeout} passes (every 20 ms), and
+     * returns the last value read: for logs written a moment after the traffic that causes them.
+     */
+    public static <T> T eventually(Duration timeout, Supplier<T> read, Predicate<T> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T value = read.get();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(20));
+            value = read.get();
+        }
+        return value;
     }
 
     /**
