@@ -66,8 +66,6 @@ public final class QuicInspector {
     public static final int MALFORMED = 4;
     public static final int TOO_LARGE = 5;
 
-    /** TLS HandshakeType client_hello (RFC 8446 4). */
-    private static final int CLIENT_HELLO_TYPE = 1;
     private static final int PACKET_NUMBER_MAX_BYTES = 4;
 
     private final int maxClientHelloBytes;
@@ -332,14 +330,15 @@ public final class QuicInspector {
         int have = s.crypto.contiguous();
         byte[] m = s.crypto.data();
         if (s.messageLength == 0) {
-            if (have >= 1 && m[0] != CLIENT_HELLO_TYPE) {
+            if (have >= 1 && m[0] != ClientHelloParser.CLIENT_HELLO) {
                 s.result = MALFORMED;
                 return;
             }
-            if (have < 4) {
+            if (have < ClientHelloParser.HANDSHAKE_HEADER_BYTES) {
                 return;
             }
-            int total = 4 + (((m[1] & 0xFF) << 16) | ((m[2] & 0xFF) << 8) | (m[3] & 0xFF));
+            int bodyLength = ((m[1] & 0xFF) << 16) | ((m[2] & 0xFF) << 8) | (m[3] & 0xFF);
+            int total = ClientHelloParser.HANDSHAKE_HEADER_BYTES + bodyLength;
             if (total > maxClientHelloBytes) {
                 s.result = TOO_LARGE;
                 return;

@@ -30,7 +30,7 @@ class QuicAllocationTest {
         assertTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot count allocations per thread");
         threads.setThreadAllocatedMemoryEnabled(true);
         byte[] d = new QuicInitialBuilder(QuicInitialBuilder.V1, QuicVectors.hex("8394c8f03e515708"))
-                .datagrams(ClientHellos.tls13("www.example.com", List.of("h3"), 0), 1).get(0);
+                .datagram(ClientHellos.tls13("www.example.com", List.of("h3"), 0));
         buf.put(d);
         run(d.length, 2_000, QuicInspector.CLIENT_HELLO, true);
         long before = threads.getCurrentThreadAllocatedBytes();
@@ -43,7 +43,8 @@ class QuicAllocationTest {
     void datagramsThatAreNotInitialsAllocateNothing() {
         threads.setThreadAllocatedMemoryEnabled(true);
         byte[] shortHeader = QuicVectors.hex("4100112233445566778899aabbccddeeff00112233445566778899");
-        byte[] zeroRtt = QuicInitialBuilder.otherLongPacket(QuicInitialBuilder.V1, 1, QuicVectors.hex("0102030405060708"), 1100);
+        byte[] zeroRtt = QuicInitialBuilder.otherLongPacket(
+                QuicInitialBuilder.V1, 1, QuicVectors.hex("0102030405060708"), 1100);
         buf.clear();
         buf.put(shortHeader);
         run(shortHeader.length, WARM_UP_ROUNDS, QuicInspector.NOT_QUIC, true);

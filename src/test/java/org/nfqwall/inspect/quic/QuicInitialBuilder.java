@@ -89,6 +89,11 @@ public final class QuicInitialBuilder {
         return out;
     }
 
+    /** The handshake message {@code cryptoData} in one Initial, padded to the datagram size. */
+    public byte[] datagram(byte[] cryptoData) {
+        return initial(cryptoFrame(0, cryptoData));
+    }
+
     /** One protected Initial carrying {@code frames}, followed by PADDING up to the datagram size. */
     public byte[] initial(byte[] frames) {
         return initial(frames, datagramBytes);
