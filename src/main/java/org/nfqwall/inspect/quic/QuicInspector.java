@@ -138,14 +138,15 @@ public final class QuicInspector {
         Objects.requireNonNull(s, "s");
         Objects.requireNonNull(out, "out");
         Objects.checkFromIndexSize(off, len, buf.limit());
-        int n = Math.min(len, MAX_DATAGRAM_BYTES);
-        buf.get(off, datagram, 0, n);
-        byte[] d = datagram;
         helloFilled = false;
-        if (n < 7 || (d[0] & 0xC0) != 0xC0) {
+        if (len < 7 || (buf.get(off) & 0xC0) != 0xC0) {
             return s.seen ? settle(s, UNREADABLE, out) : NOT_QUIC;
         }
         s.seen = true;
+        // A copy to unprotect in place: the caller's buffer is the kernel's packet, not ours.
+        int n = Math.min(len, MAX_DATAGRAM_BYTES);
+        buf.get(off, datagram, 0, n);
+        byte[] d = datagram;
         QuicVersion version = QuicVersion.of(u32(d, 1));
         if (version == null) {
             return settle(s, UNREADABLE, out);
@@ -161,7 +162,7 @@ public final class QuicInspector {
         return settle(s, unreadable || handshake || !zeroRtt ? UNREADABLE : NEED_MORE, out);
     }
 
-    /** The final result if the flow has one (refilling {@code out} for a ClientHello), else {@code outcome}. */
+    /** The flow's final result if it has one (refilling {@code out} for a ClientHello), else {@code outcome}. */
     private int settle(QuicFlowState s, int outcome, ClientHelloInfo out) {
         if (s.result == CLIENT_HELLO && !helloFilled) {
             ClientHelloParser.parse(s.crypto.data(), 0, s.messageLength, out);
