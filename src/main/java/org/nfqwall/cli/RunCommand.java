@@ -9,6 +9,7 @@ import org.nfqwall.engine.EngineConfig;
 import org.nfqwall.flow.BufferPool;
 import org.nfqwall.flow.FlowTable;
 import org.nfqwall.inspect.http.HttpInspector;
+import org.nfqwall.inspect.tls.TlsInspector;
 import org.nfqwall.nfq.QueueConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,8 +43,13 @@ final class RunCommand implements Callable<Integer> {
                     + HttpInspector.DEFAULT_MAX_HEAD_BYTES + ".")
     int maxHead = HttpInspector.DEFAULT_MAX_HEAD_BYTES;
 
+    @Option(names = "--max-hello", paramLabel = "BYTES",
+            description = "Largest TLS/QUIC ClientHello inspected; larger ones are unreadable. Default: "
+                    + TlsInspector.DEFAULT_MAX_CLIENT_HELLO_BYTES + ".")
+    int maxHello = TlsInspector.DEFAULT_MAX_CLIENT_HELLO_BYTES;
+
     @Option(names = "--buffer-memory", paramLabel = "MIB",
-            description = "Memory for partial request heads held across segments. Default: "
+            description = "Memory for partial request heads and ClientHellos held across segments. Default: "
                     + (BufferPool.DEFAULT_BUDGET_BYTES >> 20) + ".")
     long bufferMib = BufferPool.DEFAULT_BUDGET_BYTES >> 20;
 
@@ -68,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
             if (flows < 1 || flowIdle < 1) {
                 throw new IllegalArgumentException("--flows and --flow-idle must be at least 1");
             }
-            e = new EngineConfig(flows, flowIdle, maxHead, bufferMib << 20, true);
+            e = new EngineConfig(flows, flowIdle, maxHead, maxHello, bufferMib << 20, true);
         } catch (IllegalArgumentException ex) {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }

@@ -2,11 +2,14 @@ package org.nfqwall.engine;
 
 import org.nfqwall.flow.BufferPool;
 import org.nfqwall.flow.StreamReassembler;
+import org.nfqwall.inspect.ContentSniffer;
 import org.nfqwall.inspect.http.HttpStreamState;
+import org.nfqwall.inspect.quic.QuicFlowState;
+import org.nfqwall.inspect.tls.TlsStreamState;
 
 /**
- * What the engine knows about one flow: whether it is still inspected or already decided, and
- * its reassembly and HTTP state.
+ * What the engine knows about one flow: whether it is still inspected or already decided, which
+ * protocol its bytes carry, and the state of its reassembly and inspectors.
  *
  * <p>Pooled per flow-table slot and reset when the slot is reused; owned by the worker thread.
  */
@@ -20,8 +23,14 @@ final class FlowState {
 
     final StreamReassembler stream;
     final HttpStreamState http = new HttpStreamState();
+    final TlsStreamState tls = new TlsStreamState();
+    final QuicFlowState quic = new QuicFlowState();
     int state;
+    /** A {@link ContentSniffer} result; NEED_MORE until the first bytes tell. */
+    int content;
     boolean sawHttp;
+    /** Datagrams inspected on a UDP flow. */
+    int datagrams;
 
     FlowState(BufferPool pool) {
         this.stream = new StreamReassembler(pool);
@@ -30,8 +39,12 @@ final class FlowState {
     void reset() {
         stream.release();
         http.reset();
+        tls.reset();
+        quic.reset();
         state = INSPECTING;
+        content = ContentSniffer.NEED_MORE;
         sawHttp = false;
+        datagrams = 0;
     }
 
     void release() {

@@ -32,6 +32,18 @@ public enum Counter {
     HTTP_MALFORMED,
     /** Flows whose request head exceeded the inspection limit. */
     HEAD_TOO_LARGE,
+    /** TLS ClientHellos read. */
+    TLS_HELLOS,
+    /** TLS flows whose records or ClientHello were malformed, or whose SNI is not a host name. */
+    TLS_MALFORMED,
+    /** ClientHellos (TLS or QUIC) larger than the inspection limit. */
+    HELLO_TOO_LARGE,
+    /** QUIC ClientHellos read from Initial packets. */
+    QUIC_HELLOS,
+    /** QUIC flows whose ClientHello could not be read (other version, failed decryption, ...). */
+    QUIC_UNREADABLE,
+    /** Flows that started with the BitTorrent handshake. */
+    BITTORRENT,
     /** Decisions taken, by verdict. */
     DECIDED_ACCEPT,
     DECIDED_DROP,

@@ -1,0 +1,150 @@
+package org.nfqwall.engine;
+
+import java.util.concurrent.atomic.AtomicReference;
+import org.nfqwall.packet.PacketView;
+import org.nfqwall.rules.Facts;
+import org.nfqwall.rules.MarkBits;
+import org.nfqwall.rules.Rule;
+import org.nfqwall.rules.RuleSet;
+import org.nfqwall.rules.Verdict;
+import org.nfqwall.stats.Counter;
+import org.nfqwall.stats.Counters;
+
+/**
+ * Turns what inspection learnt into a decision and the decision into a packet verdict: matches
+ * the rules on the worker's {@link Facts}, counts, tells the listener, and encodes the verdict
+ * with the mark bits the generated iptables rules act on.
+ *
+ * <p>A decision is either for one request (HTTP keep-alive: the next request is decided on its
+ * own) or final for the flow. A final accept carries {@link MarkBits#OFFLOAD}, so the kernel
+ * accepts the rest of the flow without queueing it; a final drop or reject carries
+ * {@link MarkBits#DROP} or {@link MarkBits#REJECT}, so the kernel drops or resets the rest.
+ *
+ * <p>Owned by one worker thread, like its engine. The rule set is read once per decision.
+ */
+final class Decisions {
+    private final AtomicReference<RuleSet> rules;
+    private final Counters counters;
+    private final DecisionListener listener;
+    private final Facts facts = new Facts();
+
+    Decisions(AtomicReference<RuleSet> rules, Counters counters, DecisionListener listener) {
+        this.rules = rules;
+        this.counters = counters;
+        this.listener = listener;
+    }
+
+    /** The facts, application part cleared, for an inspector to fill before deciding. */
+    Facts application() {
+        facts.clearApplication();
+        return facts;
+    }
+
+    /** Starts a decision about the packet in {@code view}: its addresses and ports, nothing else known. */
+    Facts begin(PacketView view) {
+        facts.clearApplication();
+        facts.ipVersion = view.ipVersion;
+        facts.srcHi = view.srcHi;
+        facts.srcLo = view.srcLo;
+        facts.dstHi = view.dstHi;
+        facts.dstLo = view.dstLo;
+        facts.l4Protocol = view.l4Protocol;
+        facts.srcPort = view.srcPort;
+        facts.dstPort = view.dstPort;
+        return facts;
+    }
+
+    /** The rule set in force now. */
+    RuleSet ruleSet() {
+        return rules.get();
+    }
+
+    /** Decides one request of a flow that stays under inspection, unless the verdict ends the flow. */
+    long request(FlowState f, int mark) {
+        facts.applicationKnown = true;
+        RuleSet rs = rules.get();
+        int idx = rs.match(facts);
+        if (ends(rs, idx)) {
+            return finalFor(f, rs, idx, mark);
+        }
+        return apply(rs, idx, mark, false);
+    }
+
+    /** Decides the whole flow on the application facts filled in. */
+    long flow(FlowState f, int mark) {
+        facts.applicationKnown = true;
+        RuleSet rs = rules.get();
+        return finalFor(f, rs, rs.match(facts), mark);
+    }
+
+    /** Decides the whole flow when its bytes cannot be read: protocol unknown, addresses only. */
+    long unknown(FlowState f, int mark) {
+        facts.clearApplication();
+        return flow(f, mark);
+    }
+
+    /** Applies a decision already matched ({@code idx} from {@code rs}) to the whole flow. */
+    long finalFor(FlowState f, RuleSet rs, int idx, int mark) {
+        f.state = ends(rs, idx) ? FlowState.DROPPED : FlowState.ACCEPTED;
+        f.release();
+        return apply(rs, idx, mark, true);
+    }
+
+    /** The verdict for a packet of a flow already accepted for good, moved out of the queue. */
+    static long offloaded(int mark) {
+        return PacketVerdict.encode(PacketVerdict.REPEAT, (mark & ~MarkBits.RESERVED_MASK) | MarkBits.VERDICT | MarkBits.OFFLOAD);
+    }
+
+    private static boolean ends(RuleSet rs, int idx) {
+        Verdict v = idx >= 0 ? rs.rule(idx).verdict() : rs.defaultVerdict();
+        return v == Verdict.DROP || v == Verdict.REJECT;
+    }
+
+    /** Counts and reports a decision and turns it into this packet's verdict. */
+    private long apply(RuleSet rs, int idx, int mark, boolean offload) {
+        Rule rule = idx >= 0 ? rs.rule(idx) : null;
+        Verdict v = rule != null ? rule.verdict() : rs.defaultVerdict();
+        int ruleMark = rule != null ? rule.mark() : 0;
+        if (rule == null) {
+            counters.increment(Counter.DECIDED_BY_DEFAULT);
+        }
+        listener.decided(facts, rule, v, ruleMark);
+        int keep = mark & ~MarkBits.RESERVED_MASK;
+        int leave = offload ? MarkBits.VERDICT | MarkBits.OFFLOAD : 0;
+        switch (v) {
+            case DROP:
+                counters.increment(Counter.DECIDED_DROP);
+                return PacketVerdict.encode(PacketVerdict.REPEAT, keep | MarkBits.VERDICT | MarkBits.DROP);
+            case REJECT:
+                counters.increment(Counter.DECIDED_REJECT);
+                return PacketVerdict.encode(PacketVerdict.REPEAT, keep | MarkBits.VERDICT | MarkBits.REJECT);
+            case MARK:
+                counters.increment(Counter.DECIDED_MARK);
+                return PacketVerdict.encode(PacketVerdict.REPEAT,
+                        (keep & ~rs.markMask()) | ruleMark | MarkBits.VERDICT | leave);
+            default:
+                counters.increment(Counter.DECIDED_ACCEPT);
+                return offload ? PacketVerdict.encode(PacketVerdict.REPEAT, keep | leave) : PacketVerdict.ACCEPTED;
+        }
+    }
+
+    /** Several decisions for one packet: a drop or reject wins, then a mark, then an offload. */
+    static long strongest(long a, long b) {
+        return rank(b) >= rank(a) ? b : a;
+    }
+
+    private static int rank(long v) {
+        int action = PacketVerdict.action(v);
+        if (action == PacketVerdict.ACCEPT) {
+            return 0;
+        }
+        if (action == PacketVerdict.DROP) {
+            return 4;
+        }
+        int m = PacketVerdict.mark(v);
+        if ((m & (MarkBits.DROP | MarkBits.REJECT)) != 0) {
+            return 3;
+        }
+        return (m & MarkBits.USER_MASK) != 0 ? 2 : 1;
+    }
+}

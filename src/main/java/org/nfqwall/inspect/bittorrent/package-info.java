@@ -1,0 +1,2 @@
+/** The BitTorrent peer-wire handshake, recognised by its first bytes. */
+package org.nfqwall.inspect.bittorrent;
