@@ -12,7 +12,8 @@ import org.nfqwall.stats.Counters;
  * (then the flow is decided on it), anything else as protocol unknown.
  *
  * <p>Datagrams that complete nothing are accepted, as TCP segments are; a flow that has not
- * produced a ClientHello within {@value #MAX_DATAGRAMS} datagrams is decided as unreadable QUIC.
+ * produced a ClientHello within {@value #MAX_DATAGRAMS} datagrams is decided as QUIC without a
+ * ClientHello, as is one whose authenticated Initials are malformed or too large.
  * Owned by the worker thread of its engine. Decrypting an Initial allocates (JDK crypto); only
  * the first datagrams of a flow pay for it.
  */
@@ -42,11 +43,16 @@ final class DatagramInspection {
                 counters.increment(Counter.QUIC_HELLOS);
                 return StreamInspection.decideHello(f, hello, Protocol.QUIC, mark, decisions, counters);
             case QuicInspector.NEED_MORE:
-                if (f.datagrams < MAX_DATAGRAMS) {
+                return f.datagrams < MAX_DATAGRAMS ? PacketVerdict.ACCEPTED : unreadableQuic(f, mark);
+            case QuicInspector.UNREADABLE:
+                // One unreadable datagram (a forged or unknown-version Initial) is not a fact about
+                // the flow: the real ClientHello may follow. Only a rule that drops QUIC it cannot
+                // read (say, protocol: quic) acts on it at once.
+                decisions.application().protocol = Protocol.QUIC;
+                if (f.datagrams < MAX_DATAGRAMS && !decisions.wouldEnd()) {
                     return PacketVerdict.ACCEPTED;
                 }
                 return unreadableQuic(f, mark);
-            case QuicInspector.UNREADABLE:
             case QuicInspector.TOO_LARGE:
             case QuicInspector.MALFORMED:
                 return unreadableQuic(f, mark);

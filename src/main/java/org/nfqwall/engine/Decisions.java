@@ -77,6 +77,13 @@ final class Decisions {
         return finalFor(f, rs, rs.match(facts), mark);
     }
 
+    /** True if the facts filled in, as they stand, would drop or reject the flow. */
+    boolean wouldEnd() {
+        facts.applicationKnown = true;
+        RuleSet rs = rules.get();
+        return ends(rs, rs.match(facts));
+    }
+
     /** Decides the whole flow when its bytes cannot be read: protocol unknown, addresses only. */
     long unknown(FlowState f, int mark) {
         facts.clearApplication();

@@ -85,6 +85,48 @@ final class TestPackets {
         return this;
     }
 
+    /** Writes a UDP datagram at offset 100 of the buffer. */
+    TestPackets udp(byte[] payload) {
+        int ipLen = v6 ? 40 : 20;
+        int total = ipLen + 8 + payload.length;
+        offset = 100;
+        length = total;
+        for (int i = 0; i < total + 8; i++) {
+            buf.put(offset + i, (byte) 0);
+        }
+        int o = offset;
+        if (v6) {
+            buf.putInt(o, 0x60000000);
+            buf.putShort(o + 4, (short) (8 + payload.length));
+            buf.put(o + 6, (byte) 17);
+            buf.put(o + 7, (byte) 64);
+            buf.put(o + 8, src);
+            buf.put(o + 24, dst);
+        } else {
+            buf.put(o, (byte) 0x45);
+            buf.putShort(o + 2, (short) total);
+            buf.put(o + 8, (byte) 64);
+            buf.put(o + 9, (byte) 17);
+            buf.put(o + 12, src);
+            buf.put(o + 16, dst);
+            buf.putShort(o + 10, (short) checksum(0, o, 20));
+        }
+        int u = o + ipLen;
+        buf.putShort(u, (short) sport);
+        buf.putShort(u + 2, (short) dport);
+        buf.putShort(u + 4, (short) (8 + payload.length));
+        buf.put(u + 8, payload);
+        long pseudo = 0;
+        for (int i = 0; i < src.length; i += 2) {
+            pseudo += ((src[i] & 0xFF) << 8) | (src[i + 1] & 0xFF);
+            pseudo += ((dst[i] & 0xFF) << 8) | (dst[i + 1] & 0xFF);
+        }
+        pseudo += 17 + 8 + payload.length;
+        int sum = checksum(pseudo, u, 8 + payload.length);
+        buf.putShort(u + 6, (short) (sum == 0 ? 0xFFFF : sum));
+        return this;
+    }
+
     private int checksum(long sum, int from, int len) {
         for (int i = 0; i < len; i += 2) {
             int hi = buf.get(from + i) & 0xFF;
