@@ -4,12 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +12,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.nfqwall.cli.Main;
 import org.nfqwall.lab.ExecResult;
 import org.nfqwall.lab.Lab;
 import org.nfqwall.lab.Node;
@@ -35,19 +28,18 @@ class FirewallIT {
     private static final Duration T = Duration.ofSeconds(20);
     private static final int QUEUE = 3;
     private static Lab lab;
-    private static Process daemon;
-    private static Path daemonLog;
+    private static FirewallUnderTest firewall;
 
     @BeforeAll
-    static void startFirewall() throws IOException {
+    static void startFirewall() {
         lab = Lab.create();
         lab.startRecordingServer(80);
-        applyRuleset(false);
-        applyRuleset(true);
+        firewall = new FirewallUnderTest(lab, QUEUE);
+        firewall.applyRuleset("--ports", "80");
         // Counts packets that leave the firewall carrying the rule mark 0x6 (video -> shaped).
         lab.execOk(Node.FW, T, "iptables-legacy", "-t", "mangle", "-A", "POSTROUTING", "-p", "tcp",
                 "-m", "mark", "--mark", "0x6");
-        startDaemon();
+        firewall.start(lab.baseDir().resolve("rules/example.yaml"));
     }
 
     @AfterAll
@@ -57,57 +49,8 @@ class FirewallIT {
         }
     }
 
-    private static void applyRuleset(boolean ipv6) throws IOException {
-        StringWriter out = new StringWriter();
-        List<String> args = new java.util.ArrayList<>(List.of("iptables", "--queue", String.valueOf(QUEUE),
-                "--chain", "FORWARD", "--ports", "80"));
-        if (ipv6) {
-            args.add("--ipv6");
-        }
-        int code = Main.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), args.toArray(String[]::new));
-        assertEquals(0, code);
-        Path doc = lab.workDir().resolve(ipv6 ? "rules6.txt" : "rules4.txt");
-        Files.writeString(doc, out.toString());
-        lab.execOk(Node.FW, T, "sh", "-c", (ipv6 ? "ip6tables" : "iptables") + "-legacy-restore --noflush < " + doc);
-    }
-
-    private static void startDaemon() {
-        daemonLog = lab.workDir().resolve("daemon-" + System.nanoTime() + ".log");
-        Path rules = lab.baseDir().resolve("rules/example.yaml");
-        daemon = lab.start(Node.FW, daemonLog, "java", "-jar", jar().toString(), "run", "--rules", rules.toString(),
-                "--queue", String.valueOf(QUEUE));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!log().contains("nfqwall: queue " + QUEUE)) {
-            if (!daemon.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("the daemon did not start:\n" + log());
-            }
-            sleep(50);
-        }
-    }
-
-    private static Path jar() {
-        Path jar = Path.of(System.getProperty("nfqwall.jar", "target/nfqwall.jar"));
-        if (!Files.isRegularFile(jar)) {
-            throw new AssertionError(jar + " is missing: kernel-level tests run after `mvn package` (mvn verify)");
-        }
-        return jar;
-    }
-
     private static String log() {
-        try {
-            return Files.exists(daemonLog) ? Files.readString(daemonLog) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return firewall.log();
     }
 
     /** curl from the client; returns its exit code (0 ok, 28 timeout, 7 refused, 52/56 reset) and status. */
@@ -215,7 +158,7 @@ class FirewallIT {
     void burstOfMalformedPacketsLeavesTheDaemonRunningAndCorrect() {
         lab.execOk(Node.CLIENT, T, "python3", lab.tool("malformed_burst.py").toString(), "--dst", Lab.SERVER_V4,
                 "--port", "80", "--count", "2000");
-        assertTrue(daemon.isAlive(), log());
+        assertTrue(firewall.process().isAlive(), log());
         assertEquals("200", curl(v4("/APP1/after-burst"), "www.example.com", 5).stdout());
         assertEquals(28, curl(v4("/APP2/after-burst"), "www.example.com", 2).exitCode());
         assertTrue(received("/APP1/after-burst"));
@@ -225,15 +168,15 @@ class FirewallIT {
     @Test
     @Order(10)
     void sigtermStopsTheDaemonWithExitZero() {
-        assertEquals(0, lab.stop(daemon), log());
+        assertEquals(0, firewall.stop(), log());
         assertTrue(log().contains("nfqwall: stopped:"), log());
-        startDaemon();
+        firewall.start(lab.baseDir().resolve("rules/example.yaml"));
     }
 
     @Test
     @Order(11)
     void trafficFlowsWhenTheDaemonIsKilled() throws InterruptedException {
-        daemon.destroyForcibly().waitFor();
+        firewall.process().destroyForcibly().waitFor();
         ExecResult r = curl(v4("/APP2/fail-open"), "www.example.com", 5);
         assertEquals("200", r.stdout(), "fail-open: with no daemon the queue is bypassed: " + r.describe());
         assertTrue(received("/APP2/fail-open"));
