@@ -27,6 +27,14 @@ final class IptablesCommand implements Callable<Integer> {
             description = "Destination TCP ports to inspect, e.g. 80,8080,8000-8100. Default: ${DEFAULT-VALUE}.")
     String ports;
 
+    @Option(names = "--udp-ports", paramLabel = "LIST",
+            description = "Destination UDP ports to inspect too (QUIC: 443), e.g. 443,8443. Default: none.")
+    String udpPorts;
+
+    @Option(names = "--queue-acks",
+            description = "Queue data-less TCP ACKs too, instead of accepting them before the queue.")
+    boolean queueAcks;
+
     @Option(names = "--ipv6", description = "Print the ip6tables-restore document instead.")
     boolean ipv6;
 
@@ -47,13 +55,23 @@ final class IptablesCommand implements Callable<Integer> {
     public Integer call() {
         IptablesOptions options;
         try {
-            List<PortRange> list = PortRange.parseList(ports);
-            options = new IptablesOptions(queue, chain, list, ipv6, failClosed, markMask);
+            List<PortRange> tcp = parsePorts("--ports", ports);
+            List<PortRange> udp = udpPorts == null ? List.of() : parsePorts("--udp-ports", udpPorts);
+            options = new IptablesOptions(queue, chain, tcp, udp, ipv6, failClosed, markMask, queueAcks);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         spec.commandLine().getOut().print(remove ? IptablesRuleset.remove(options) : IptablesRuleset.apply(options));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** Parses one port option; its error names the option, e.g. {@code --udp-ports: port list ...}. */
+    private static List<PortRange> parsePorts(String option, String text) {
+        try {
+            return PortRange.parseList(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -7,23 +7,27 @@ import java.util.stream.Collectors;
 import org.nfqwall.rules.MarkBits;
 
 /**
- * What the generated iptables ruleset covers: which TCP destination ports of which built-in
- * chain go to which NFQUEUE, for IPv4 or IPv6, fail-open or fail-closed, and which packet-mark
- * bits rule marks may use. Immutable; the constructor rejects anything the ruleset could not
- * express, with a message that says what to fix.
+ * What the generated iptables ruleset covers: which TCP and UDP destination ports of which
+ * built-in chain go to which NFQUEUE, for IPv4 or IPv6, fail-open or fail-closed, which
+ * packet-mark bits rule marks may use, and whether data-less TCP ACKs are queued too.
+ * Immutable; the constructor rejects anything the ruleset could not express, with a message
+ * that says what to fix.
  *
  * @param queue      the NFQUEUE number the daemon reads, 0-{@value #MAX_QUEUE}
  * @param chain      the built-in filter chain to hook: {@code FORWARD}, {@code INPUT} or
  *                   {@code OUTPUT}
  * @param ports      TCP destination ports whose packets are inspected; at least one
+ * @param udpPorts   UDP destination ports whose packets are inspected (QUIC, for one); may be
+ *                   empty
  * @param ipv6       generate for ip6tables instead of iptables
  * @param failClosed without a listening daemon, drop the queued packets instead of letting
  *                   them pass (no {@code --queue-bypass})
  * @param markMask   the bits rule marks use (a rule file's {@code mark_mask}): non-zero and
  *                   within {@link MarkBits#USER_MASK}; the ruleset saves and restores only these
+ * @param queueAcks  queue data-less TCP ACKs too, instead of accepting them before the queue
  */
-public record IptablesOptions(int queue, String chain, List<PortRange> ports, boolean ipv6,
-                              boolean failClosed, int markMask) {
+public record IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
+                              boolean ipv6, boolean failClosed, int markMask, boolean queueAcks) {
     /** Highest NFQUEUE number: {@value} (the queue number is 16 bits). */
     public static final int MAX_QUEUE = 65535;
     /** The built-in filter chains the ruleset can hook. */
@@ -50,6 +54,17 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, bo
                     + " and ranges");
         }
         ports = List.copyOf(ports);
+        checkOverlaps("TCP", ports);
+        if (udpPorts == null) {
+            throw new IllegalArgumentException("UDP ports are missing; expected a list of UDP ports and"
+                    + " ranges, empty for none");
+        }
+        if (udpPorts.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("UDP ports contain an empty entry; expected only ports"
+                    + " and ranges");
+        }
+        udpPorts = List.copyOf(udpPorts);
+        checkOverlaps("UDP", udpPorts);
         if (markMask == 0) {
             throw new IllegalArgumentException("mark mask 0x0 is empty; expected the non-zero bits"
                     + " rule marks use (the rule file's mark_mask), within " + hex(MarkBits.USER_MASK));
@@ -59,6 +74,25 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, bo
                     + hex(markMask & MarkBits.RESERVED_MASK) + " that nfqwall reserves; expected bits"
                     + " within " + hex(MarkBits.USER_MASK));
         }
+    }
+
+    /**
+     * Options without UDP ports and with data-less ACKs accepted before the queue (the
+     * defaults of {@code nfqwall iptables}).
+     */
+    public IptablesOptions(int queue, String chain, List<PortRange> ports, boolean ipv6, boolean failClosed,
+                           int markMask) {
+        this(queue, chain, ports, List.of(), ipv6, failClosed, markMask, false);
+    }
+
+    /** These options with other UDP ports (validated the same way). */
+    public IptablesOptions withUdpPorts(List<PortRange> udp) {
+        return new IptablesOptions(queue, chain, ports, udp, ipv6, failClosed, markMask, queueAcks);
+    }
+
+    /** These options with data-less ACKs queued ({@code true}) or accepted before the queue. */
+    public IptablesOptions withQueueAcks(boolean queue) {
+        return new IptablesOptions(this.queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queue);
     }
 
     /** The restore command that reads the generated document for this address family. */
@@ -79,21 +113,44 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, bo
         };
     }
 
-    /** The port list as {@link PortRange#parseList} reads it, e.g. {@code 80,8000-8100}. */
+    /** The TCP port list as {@link PortRange#parseList} reads it, e.g. {@code 80,8000-8100}. */
     public String portList() {
-        return ports.stream().map(PortRange::toString).collect(Collectors.joining(","));
+        return list(ports);
+    }
+
+    /** The UDP port list as {@link PortRange#parseList} reads it; empty if there are none. */
+    public String udpPortList() {
+        return list(udpPorts);
     }
 
     /**
      * The {@code nfqwall iptables} arguments that produce these options, e.g.
-     * {@code --queue 10 --chain FORWARD --ports 80 --mark-mask 0xffff}; written into the
-     * generated document so an admin can regenerate or remove it.
+     * {@code --queue 10 --chain FORWARD --ports 80 --udp-ports 443 --mark-mask 0xffff}; written
+     * into the generated document so an admin can regenerate or remove it.
      */
     public String arguments() {
         return "--queue " + queue + " --chain " + chain + " --ports " + portList()
+                + (udpPorts.isEmpty() ? "" : " --udp-ports " + udpPortList())
                 + " --mark-mask " + hex(markMask)
                 + (ipv6 ? " --ipv6" : "")
-                + (failClosed ? " --fail-closed" : "");
+                + (failClosed ? " --fail-closed" : "")
+                + (queueAcks ? " --queue-acks" : "");
+    }
+
+    private static String list(List<PortRange> ranges) {
+        return ranges.stream().map(PortRange::toString).collect(Collectors.joining(","));
+    }
+
+    /** A port twice would be a duplicate multiport entry: say which two items collide. */
+    private static void checkOverlaps(String protocol, List<PortRange> ranges) {
+        for (int i = 0; i < ranges.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (ranges.get(i).overlaps(ranges.get(j))) {
+                    throw new IllegalArgumentException(protocol + " ports " + ranges.get(j) + " and "
+                            + ranges.get(i) + " overlap; list each port once");
+                }
+            }
+        }
     }
 
     /** A mark value as iptables prints it: lower-case hex with {@code 0x}, unsigned. */

@@ -15,10 +15,11 @@ import org.nfqwall.rules.MarkBits;
  * stateless and thread-safe.
  *
  * <p>The contract with the daemon: it answers NF_ACCEPT, NF_DROP, or NF_REPEAT with a packet
- * mark of {@link MarkBits#VERDICT} plus {@link MarkBits#REJECT}, {@link MarkBits#DROP} or a rule
- * mark inside the mark mask. NF_REPEAT runs the hook's chain again from its top, so the packet
- * comes back into {@value #CHAIN}, whose first rules act on the mark before the queue rule:
- * such a packet is never queued twice.
+ * mark of {@link MarkBits#VERDICT} plus {@link MarkBits#REJECT}, {@link MarkBits#DROP}, or a rule
+ * mark inside the mark mask and/or {@link MarkBits#OFFLOAD}. NF_REPEAT runs the hook's chain
+ * again from its top, so the packet comes back into {@value #CHAIN}, whose first rules act on the
+ * mark before the queue rule: such a packet is never queued twice. A connection whose connmark
+ * holds REJECT, DROP or OFFLOAD is decided in the kernel from then on and never queued again.
  */
 public final class IptablesRuleset {
     /** The chain the hooked packets jump to; it ends in the queue rule. */
@@ -37,6 +38,7 @@ public final class IptablesRuleset {
     /** The document that creates both chains and the jumps into them. */
     public static String apply(IptablesOptions o) {
         String mask = hex(o.markMask());
+        String savedBits = hex(o.markMask() | MarkBits.OFFLOAD);
         String reject = markBit(MarkBits.REJECT);
         String drop = markBit(MarkBits.DROP);
         String restoreMark = "-j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask;
@@ -49,7 +51,7 @@ public final class IptablesRuleset {
         d.comment("Update: remove with the old options, then apply the new ones. Applying twice keeps");
         d.comment("one copy of each chain but appends the jumps from " + o.chain() + " again.");
         d.comment("Mark bits: " + hex(MarkBits.VERDICT) + " verdict, " + hex(MarkBits.REJECT) + " reject, "
-                + hex(MarkBits.DROP) + " drop, " + hex(MarkBits.OFFLOAD) + " reserved;");
+                + hex(MarkBits.DROP) + " drop, " + hex(MarkBits.OFFLOAD) + " offload (accepted in the kernel);");
         d.comment("rule marks use " + mask + " (the mark mask); no other bit is touched.");
         d.line("*filter");
         d.comment(CHAIN + ": decide in the kernel what is already decided, queue the rest to nfqwall.");
@@ -59,11 +61,21 @@ public final class IptablesRuleset {
 
         d.comment("The rest of a rejected or dropped connection: decided here, never queued again.");
         d.line("-A " + CHAIN + " -p tcp -m connmark --mark " + reject + " -j REJECT --reject-with tcp-reset");
+        if (!o.udpPorts().isEmpty()) {
+            d.comment("A TCP reset is for TCP only: the rest of a rejected UDP flow is dropped.");
+            d.line("-A " + CHAIN + " -p udp -m connmark --mark " + reject + " -j DROP");
+        }
         d.line("-A " + CHAIN + " -m connmark --mark " + drop + " -j DROP");
         d.comment("A packet nfqwall handed back with a verdict: carry it out, never queue it again.");
         d.line("-A " + CHAIN + " -m mark --mark " + markBit(MarkBits.VERDICT) + " -j " + VERDICT_CHAIN);
         d.comment("A connection marked by a rule: every packet carries the rule mark, also while inspected.");
         d.line("-A " + CHAIN + " " + markedConnection + " " + restoreMark);
+        d.comment("The rest of a connection nfqwall accepted for good (offload): accepted here, with its");
+        d.comment("rule mark, never queued again.");
+        d.line("-A " + CHAIN + " -m connmark --mark " + markBit(MarkBits.OFFLOAD) + " -j ACCEPT");
+        if (!o.queueAcks()) {
+            pureAcks(d, o);
+        }
         if (o.failClosed()) {
             d.comment("Everything else goes to nfqwall. Fail-closed: while no nfqwall listens on queue "
                     + o.queue() + ", these packets are dropped.");
@@ -81,13 +93,13 @@ public final class IptablesRuleset {
         d.comment("Drop: remember it in the connmark, then drop.");
         d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + drop + " -j CONNMARK --set-xmark " + drop);
         d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + drop + " -j DROP");
-        d.comment("Accept with a rule mark: save it in the connmark, clear the reserved bits so that");
-        d.comment("fwmark rules see only the rule mark, accept.");
-        d.line("-A " + VERDICT_CHAIN + " -j CONNMARK --save-mark --nfmask " + mask + " --ctmask " + mask);
+        d.comment("Accept: save the rule mark and the offload bit in the connmark, clear the reserved bits");
+        d.comment("so that fwmark rules see only the rule mark, accept.");
+        d.line("-A " + VERDICT_CHAIN + " -j CONNMARK --save-mark --nfmask " + savedBits + " --ctmask " + savedBits);
         d.line("-A " + VERDICT_CHAIN + " -j MARK --set-xmark 0x0/" + hex(MarkBits.RESERVED_MASK));
         d.line("-A " + VERDICT_CHAIN + " -j ACCEPT");
 
-        d.comment("Hook: TCP to the inspected ports goes through " + CHAIN + " (at most "
+        d.comment("Hook: " + protocols(o) + " to the inspected ports goes through " + CHAIN + " (at most "
                 + MAX_MULTIPORT_SLOTS + " multiport entries a rule, a range takes two).");
         d.comment("Appended: " + o.chain() + " rules before these still decide first.");
         jumps(o).forEach(rule -> d.line("-A " + rule));
@@ -95,6 +107,20 @@ public final class IptablesRuleset {
         replyRestores(o).forEach(rule -> d.line("-A " + rule));
         d.line("COMMIT");
         return d.toString();
+    }
+
+    /** The rule that accepts data-less ACKs before the queue, with the comment that says why. */
+    private static void pureAcks(Document d, IptablesOptions o) {
+        d.comment("Data-less ACKs (flags exactly ACK among SYN/ACK/FIN/RST, no payload) teach nfqwall nothing");
+        d.comment("and are most of what a client sends during a download: accept them here. The length");
+        d.comment("match cannot subtract header sizes, so u32 reads the TCP data offset D and checks that the");
+        d.comment("packet holds " + (o.ipv6() ? "40" : "20") + " + 4*D bytes (@ reads there) but not one more"
+                + " (the negated u32).");
+        d.comment(o.ipv6()
+                ? "Only IPv6 whose next header is TCP: with extension headers the packet is queued."
+                : "Only IPv4 without options, not a fragment: anything else is queued.");
+        d.comment("Generate with --queue-acks to queue them too.");
+        d.line("-A " + CHAIN + " -p tcp " + PureAckMatch.matches(o.ipv6()) + " -j ACCEPT");
     }
 
     /**
@@ -126,6 +152,9 @@ public final class IptablesRuleset {
      */
     static List<String> multiportLists(List<PortRange> ports) {
         List<String> lists = new ArrayList<>();
+        if (ports.isEmpty()) {
+            return lists;
+        }
         List<PortRange> current = new ArrayList<>();
         int slots = 0;
         for (PortRange range : ports) {
@@ -143,27 +172,44 @@ public final class IptablesRuleset {
 
     private static void header(Document d, IptablesOptions o, boolean remove) {
         d.comment("nfqwall: " + (remove ? "removes the ruleset that sends" : "sends")
-                + " TCP to ports " + o.portList() + " in " + o.chain() + " to NFQUEUE " + o.queue()
+                + " TCP to ports " + o.portList()
+                + (o.udpPorts().isEmpty() ? "" : " and UDP to ports " + o.udpPortList())
+                + " in " + o.chain() + " to NFQUEUE " + o.queue()
                 + (o.ipv6() ? " (IPv6)." : " (IPv4)."));
         d.comment("Generated by: nfqwall iptables " + o.arguments() + (remove ? " --remove" : "")
                 + ", for " + o.restoreCommand() + " --noflush");
     }
 
-    /** Rule specifications after {@code -A}/{@code -D}: the jumps from the hooked chain. */
-    private static List<String> jumps(IptablesOptions o) {
-        return multiportLists(o.ports()).stream()
-                .map(list -> o.chain() + " -p tcp -m multiport --dports " + list + " -j " + CHAIN)
-                .toList();
+    /** "TCP", or "TCP and UDP" when UDP ports are inspected too. */
+    private static String protocols(IptablesOptions o) {
+        return o.udpPorts().isEmpty() ? "TCP" : "TCP and UDP";
     }
 
-    /** Rule specifications after {@code -A}/{@code -D}: rule marks onto the replies. */
+    /** Rule specifications after {@code -A}/{@code -D}: the jumps from the hooked chain, TCP first. */
+    private static List<String> jumps(IptablesOptions o) {
+        List<String> rules = new ArrayList<>();
+        for (String protocol : List.of("tcp", "udp")) {
+            multiportLists(ports(o, protocol)).forEach(list -> rules.add(
+                    o.chain() + " -p " + protocol + " -m multiport --dports " + list + " -j " + CHAIN));
+        }
+        return rules;
+    }
+
+    /** Rule specifications after {@code -A}/{@code -D}: rule marks onto the replies, TCP first. */
     private static List<String> replyRestores(IptablesOptions o) {
         String mask = hex(o.markMask());
-        return multiportLists(o.ports()).stream()
-                .map(list -> o.replyChain() + " -p tcp -m multiport --sports " + list
-                        + " -m connmark ! --mark 0x0/" + mask
-                        + " -j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask)
-                .toList();
+        List<String> rules = new ArrayList<>();
+        for (String protocol : List.of("tcp", "udp")) {
+            multiportLists(ports(o, protocol)).forEach(list -> rules.add(
+                    o.replyChain() + " -p " + protocol + " -m multiport --sports " + list
+                            + " -m connmark ! --mark 0x0/" + mask
+                            + " -j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask));
+        }
+        return rules;
+    }
+
+    private static List<PortRange> ports(IptablesOptions o, String protocol) {
+        return protocol.equals("tcp") ? o.ports() : o.udpPorts();
     }
 
     /** One bit as a mark match value/mask, e.g. {@code 0x40000000/0x40000000}. */

@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An inclusive range of TCP ports, {@code from} to {@code to}; a single port has
+ * An inclusive range of TCP or UDP ports, {@code from} to {@code to}; a single port has
  * {@code from == to}. Immutable.
  */
 public record PortRange(int from, int to) {

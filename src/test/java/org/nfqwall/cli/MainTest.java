@@ -67,7 +67,43 @@ class MainTest {
     @Test
     void iptablesRefusesBadPortsAsUsage() {
         assertEquals(2, run("iptables", "--queue", "10", "--ports", "80,notaport"));
-        assertTrue(err.toString().contains("notaport"), err.toString());
+        assertTrue(err.toString().contains("--ports: port list \"80,notaport\": item 2 \"notaport\""), err.toString());
+    }
+
+    @Test
+    void iptablesQueuesUdpPortsAndAcceptsDataLessAcksByDefault() {
+        assertEquals(0, run("iptables", "--queue", "10", "--ports", "80", "--udp-ports", "443,8443"));
+        String doc = out.toString();
+        assertTrue(doc.contains("-A FORWARD -p udp -m multiport --dports 443,8443 -j NFQWALL"), doc);
+        assertTrue(doc.contains("--tcp-flags FIN,SYN,RST,ACK ACK -m u32"), doc);
+        assertTrue(doc.contains("--udp-ports 443,8443 --mark-mask 0xfffffff --remove |"), doc);
+    }
+
+    @Test
+    void iptablesQueueAcksLeavesOutTheAckRule() {
+        assertEquals(0, run("iptables", "--queue", "10", "--queue-acks"));
+        String doc = out.toString();
+        assertTrue(!doc.contains("-m u32"), doc);
+        assertTrue(doc.contains("--mark-mask 0xfffffff --queue-acks --remove |"), doc);
+    }
+
+    @Test
+    void iptablesRemoveTakesOutTheUdpHookToo() {
+        assertEquals(0, run("iptables", "--queue", "10", "--udp-ports", "443", "--remove"));
+        assertTrue(out.toString().contains("-D FORWARD -p udp -m multiport --dports 443 -j NFQWALL"), out.toString());
+    }
+
+    @Test
+    void iptablesRefusesBadUdpPortsNamingTheOption() {
+        assertEquals(2, run("iptables", "--queue", "10", "--udp-ports", "443,400-500"));
+        assertTrue(err.toString().contains("--udp-ports: port list \"443,400-500\": item 2 (400-500) overlaps item 1"
+                + " (443); list each port once"), err.toString());
+    }
+
+    @Test
+    void iptablesRefusesAnEmptyUdpPortList() {
+        assertEquals(2, run("iptables", "--queue", "10", "--udp-ports", ""));
+        assertTrue(err.toString().contains("--udp-ports: port list is empty"), err.toString());
     }
 
     @Test

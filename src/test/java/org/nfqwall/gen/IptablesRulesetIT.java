@@ -55,6 +55,35 @@ class IptablesRulesetIT {
     }
 
     @Test
+    void ipv4RulesetWithUdpPortsAppliesAndRemovesCleanly() {
+        IptablesOptions o = options("FORWARD", "80,443", false, false, 0xffff)
+                .withUdpPorts(PortRange.parseList("443,3478-3479"));
+        assertTrue(IptablesRuleset.apply(o).contains("-p udp -m connmark"));
+        applyRemoveApplyRemove(Family.IPV4, o);
+    }
+
+    @Test
+    void ipv6RulesetWithUdpPortsForInputAppliesAndRemovesCleanly() {
+        applyRemoveApplyRemove(Family.IPV6, options("INPUT", "443", true, false, 0xff)
+                .withUdpPorts(List.of(PortRange.of(443))));
+    }
+
+    @Test
+    void rulesetsThatQueueAcksApplyAndRemoveCleanly() {
+        applyRemoveApplyRemove(Family.IPV4, options("FORWARD", "80", false, false, 0xffff).withQueueAcks(true));
+        applyRemoveApplyRemove(Family.IPV6, options("OUTPUT", "80", true, true, 0xffff).withQueueAcks(true));
+    }
+
+    @Test
+    void splitUdpPortsApplyAndRemoveCleanly() {
+        // 20 single UDP ports: two rules per direction.
+        String udp = IntStream.rangeClosed(6001, 6020).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        IptablesOptions o = options("OUTPUT", "80", false, true, 0xffff).withUdpPorts(PortRange.parseList(udp));
+        assertEquals(2, IptablesRuleset.multiportLists(o.udpPorts()).size());
+        applyRemoveApplyRemove(Family.IPV4, o);
+    }
+
+    @Test
     void splitFailClosedInputRulesetAppliesAndRemovesCleanly() {
         // 20 single ports and 3 ranges: 26 multiport entries, two rules per direction.
         String ports = IntStream.rangeClosed(2001, 2020).mapToObj(Integer::toString).collect(Collectors.joining(","))

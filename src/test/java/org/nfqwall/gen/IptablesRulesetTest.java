@@ -42,7 +42,7 @@ class IptablesRulesetTest {
                 # Remove: nfqwall iptables --queue 10 --chain FORWARD --ports 80,8000-8100 --mark-mask 0xffff --remove | iptables-legacy-restore --noflush
                 # Update: remove with the old options, then apply the new ones. Applying twice keeps
                 # one copy of each chain but appends the jumps from FORWARD again.
-                # Mark bits: 0x80000000 verdict, 0x40000000 reject, 0x20000000 drop, 0x10000000 reserved;
+                # Mark bits: 0x80000000 verdict, 0x40000000 reject, 0x20000000 drop, 0x10000000 offload (accepted in the kernel);
                 # rule marks use 0xffff (the mark mask); no other bit is touched.
                 *filter
                 # NFQWALL: decide in the kernel what is already decided, queue the rest to nfqwall.
@@ -56,6 +56,16 @@ class IptablesRulesetTest {
                 -A NFQWALL -m mark --mark 0x80000000/0x80000000 -j NFQWALL-VERDICT
                 # A connection marked by a rule: every packet carries the rule mark, also while inspected.
                 -A NFQWALL -m connmark ! --mark 0x0/0xffff -j CONNMARK --restore-mark --nfmask 0xffff --ctmask 0xffff
+                # The rest of a connection nfqwall accepted for good (offload): accepted here, with its
+                # rule mark, never queued again.
+                -A NFQWALL -m connmark --mark 0x10000000/0x10000000 -j ACCEPT
+                # Data-less ACKs (flags exactly ACK among SYN/ACK/FIN/RST, no payload) teach nfqwall nothing
+                # and are most of what a client sends during a download: accept them here. The length
+                # match cannot subtract header sizes, so u32 reads the TCP data offset D and checks that the
+                # packet holds 20 + 4*D bytes (@ reads there) but not one more (the negated u32).
+                # Only IPv4 without options, not a fragment: anything else is queued.
+                # Generate with --queue-acks to queue them too.
+                -A NFQWALL -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK ACK -m u32 --u32 "0x0>>0x18=0x45&&0x4&0x3fff=0x0&&0x20>>0x1c=0x5:0xf&&0x20>>0x1a&0x3c@0x10=0x0:0xffffffff" -m u32 ! --u32 "0x20>>0x1a&0x3c@0x11=0x0:0xffffffff" -j ACCEPT
                 # Everything else goes to nfqwall. Fail-open (--queue-bypass): while no nfqwall listens on queue 10, these packets pass.
                 -A NFQWALL -j NFQUEUE --queue-num 10 --queue-bypass
                 # Reject: remember it in the connmark, then reset the client (TCP) or drop (other protocols).
@@ -65,9 +75,9 @@ class IptablesRulesetTest {
                 # Drop: remember it in the connmark, then drop.
                 -A NFQWALL-VERDICT -m mark --mark 0x20000000/0x20000000 -j CONNMARK --set-xmark 0x20000000/0x20000000
                 -A NFQWALL-VERDICT -m mark --mark 0x20000000/0x20000000 -j DROP
-                # Accept with a rule mark: save it in the connmark, clear the reserved bits so that
-                # fwmark rules see only the rule mark, accept.
-                -A NFQWALL-VERDICT -j CONNMARK --save-mark --nfmask 0xffff --ctmask 0xffff
+                # Accept: save the rule mark and the offload bit in the connmark, clear the reserved bits
+                # so that fwmark rules see only the rule mark, accept.
+                -A NFQWALL-VERDICT -j CONNMARK --save-mark --nfmask 0x1000ffff --ctmask 0x1000ffff
                 -A NFQWALL-VERDICT -j MARK --set-xmark 0x0/0xf0000000
                 -A NFQWALL-VERDICT -j ACCEPT
                 # Hook: TCP to the inspected ports goes through NFQWALL (at most 15 multiport entries a rule, a range takes two).
@@ -124,8 +134,12 @@ class IptablesRulesetTest {
         assertTrue(document.contains("(IPv6)"), document);
         assertEquals(2, rulesStartingWith(document, "").stream()
                 .filter(line -> line.endsWith("-j REJECT --reject-with tcp-reset")).count());
-        assertEquals(rules(IptablesRuleset.apply(options("FORWARD", "80", false, false, 0xffff))),
-                rules(document), "the rules are the same for both families");
+        List<String> v4 = rules(IptablesRuleset.apply(options("FORWARD", "80", false, false, 0xffff)));
+        List<String> v6 = rules(document);
+        assertEquals(v4.stream().filter(line -> !line.contains("-m u32")).toList(),
+                v6.stream().filter(line -> !line.contains("-m u32")).toList(),
+                "the rules are the same for both families, but for the data-less ACK rule");
+        assertFalse(v4.equals(v6), "the data-less ACK rule reads the family's own header");
     }
 
     @Test
@@ -181,7 +195,7 @@ class IptablesRulesetTest {
                 "-A NFQWALL -m connmark ! --mark 0x0/0xff0000 -j CONNMARK --restore-mark --nfmask 0xff0000"
                         + " --ctmask 0xff0000"), document);
         assertTrue(document.contains(
-                "-A NFQWALL-VERDICT -j CONNMARK --save-mark --nfmask 0xff0000 --ctmask 0xff0000"), document);
+                "-A NFQWALL-VERDICT -j CONNMARK --save-mark --nfmask 0x10ff0000 --ctmask 0x10ff0000"), document);
         assertTrue(document.contains("--sports 80 -m connmark ! --mark 0x0/0xff0000 -j CONNMARK --restore-mark"
                 + " --nfmask 0xff0000 --ctmask 0xff0000"), document);
         assertFalse(document.contains("0xffff "), document);
@@ -194,6 +208,162 @@ class IptablesRulesetTest {
         assertTrue(document.contains("-j CONNMARK --set-xmark " + hexPair(MarkBits.REJECT)));
         assertTrue(document.contains("-j CONNMARK --set-xmark " + hexPair(MarkBits.DROP)));
         assertTrue(document.contains("-j MARK --set-xmark 0x0/0x" + Integer.toHexString(MarkBits.RESERVED_MASK)));
+        assertTrue(document.contains("-m connmark --mark " + hexPair(MarkBits.OFFLOAD) + " -j ACCEPT"));
+        assertTrue(document.contains("--save-mark --nfmask 0x" + Integer.toHexString(MarkBits.OFFLOAD | 0xffff)));
+    }
+
+    /** The NFQWALL rules in order, shortened to what each is for. */
+    private static List<String> nfqwallChain(String document) {
+        return rulesStartingWith(document, "-A NFQWALL ");
+    }
+
+    @Test
+    void acceptsAnOffloadedConnectionAfterRestoringItsMarkAndBeforeTheQueue() {
+        List<String> chain = nfqwallChain(IptablesRuleset.apply(typical()));
+        int restore = chain.indexOf("-A NFQWALL -m connmark ! --mark 0x0/0xffff -j CONNMARK --restore-mark"
+                + " --nfmask 0xffff --ctmask 0xffff");
+        int offload = chain.indexOf("-A NFQWALL -m connmark --mark 0x10000000/0x10000000 -j ACCEPT");
+        int verdict = chain.indexOf("-A NFQWALL -m mark --mark 0x80000000/0x80000000 -j NFQWALL-VERDICT");
+        int queue = chain.indexOf("-A NFQWALL -j NFQUEUE --queue-num 10 --queue-bypass");
+        assertTrue(verdict >= 0 && verdict < restore && restore < offload && offload < queue, chain.toString());
+        assertEquals(queue, chain.size() - 1, "the queue rule ends the chain");
+    }
+
+    @Test
+    void savesTheOffloadBitWithTheRuleMarkButRestoresOnlyTheRuleMark() {
+        String document = IptablesRuleset.apply(options("FORWARD", "80", false, false, 0xff));
+        assertEquals(List.of("-A NFQWALL-VERDICT -j CONNMARK --save-mark --nfmask 0x100000ff --ctmask 0x100000ff"),
+                rulesStartingWith(document, "-A NFQWALL-VERDICT -j CONNMARK"));
+        // In NFQWALL and on the replies.
+        assertEquals(2, rules(document).stream()
+                .filter(line -> line.endsWith("-j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff")).count());
+        assertEquals(0, rules(document).stream().filter(line -> line.contains("--restore-mark --nfmask 0x1")).count());
+    }
+
+    @Test
+    void acceptsDataLessIpv4AcksBeforeTheQueue() {
+        List<String> chain = nfqwallChain(IptablesRuleset.apply(typical()));
+        String ack = "-A NFQWALL -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK ACK"
+                + " -m u32 --u32 \"0x0>>0x18=0x45&&0x4&0x3fff=0x0&&0x20>>0x1c=0x5:0xf"
+                + "&&0x20>>0x1a&0x3c@0x10=0x0:0xffffffff\""
+                + " -m u32 ! --u32 \"0x20>>0x1a&0x3c@0x11=0x0:0xffffffff\" -j ACCEPT";
+        assertEquals(chain.size() - 2, chain.indexOf(ack), "just before the queue rule: " + chain);
+    }
+
+    @Test
+    void acceptsDataLessIpv6AcksBeforeTheQueue() {
+        List<String> chain = nfqwallChain(IptablesRuleset.apply(options("FORWARD", "80", true, false, 0xffff)));
+        String ack = "-A NFQWALL -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK ACK"
+                + " -m u32 --u32 \"0x0>>0x1c=0x6&&0x6>>0x18=0x6&&0x34>>0x1c=0x5:0xf"
+                + "&&0x34>>0x1a&0x3c@0x24=0x0:0xffffffff\""
+                + " -m u32 ! --u32 \"0x34>>0x1a&0x3c@0x25=0x0:0xffffffff\" -j ACCEPT";
+        assertEquals(chain.size() - 2, chain.indexOf(ack), "just before the queue rule: " + chain);
+    }
+
+    @ParameterizedTest(name = "ipv6 {0}")
+    @CsvSource({"false", "true"})
+    void explainsTheAckRuleInAComment(boolean ipv6) {
+        String document = IptablesRuleset.apply(options("FORWARD", "80", ipv6, false, 0xffff));
+        assertTrue(document.contains("# Data-less ACKs (flags exactly ACK among SYN/ACK/FIN/RST, no payload)"),
+                document);
+        assertTrue(document.contains(ipv6 ? "with extension headers the packet is queued"
+                : "Only IPv4 without options, not a fragment: anything else is queued"), document);
+        assertTrue(document.contains("--queue-acks to queue them too"), document);
+    }
+
+    @ParameterizedTest(name = "ipv6 {0}")
+    @CsvSource({"false", "true"})
+    void queueAcksQueuesEverything(boolean ipv6) {
+        IptablesOptions o = options("FORWARD", "80", ipv6, false, 0xffff).withQueueAcks(true);
+        String document = IptablesRuleset.apply(o);
+        assertFalse(document.contains("-m u32"), document);
+        assertFalse(document.contains("--tcp-flags"), document);
+        assertTrue(document.contains("--mark-mask 0xffff" + (ipv6 ? " --ipv6" : "") + " --queue-acks --remove |"),
+                document);
+        List<String> withAcks = new ArrayList<>(rules(IptablesRuleset.apply(o.withQueueAcks(false))));
+        withAcks.removeIf(line -> line.contains("-m u32"));
+        assertEquals(withAcks, rules(document), "only the ACK rule differs");
+        assertTrue(IptablesRuleset.remove(o).contains("--queue-acks | "), IptablesRuleset.remove(o));
+    }
+
+    @Test
+    void queuesUdpPortsThroughTheSameChain() {
+        IptablesOptions o = typical().withUdpPorts(PortRange.parseList("443,3478-3479"));
+        String document = IptablesRuleset.apply(o);
+        assertEquals(List.of(
+                "-A FORWARD -p tcp -m multiport --dports 80,8000:8100 -j NFQWALL",
+                "-A FORWARD -p udp -m multiport --dports 443,3478:3479 -j NFQWALL"),
+                rulesStartingWith(document, "-A FORWARD -p").stream().filter(l -> l.contains("--dports")).toList());
+        assertEquals(List.of(
+                "-A FORWARD -p tcp -m multiport --sports 80,8000:8100 -m connmark ! --mark 0x0/0xffff"
+                        + " -j CONNMARK --restore-mark --nfmask 0xffff --ctmask 0xffff",
+                "-A FORWARD -p udp -m multiport --sports 443,3478:3479 -m connmark ! --mark 0x0/0xffff"
+                        + " -j CONNMARK --restore-mark --nfmask 0xffff --ctmask 0xffff"),
+                rulesStartingWith(document, "-A FORWARD -p").stream().filter(l -> l.contains("--sports")).toList());
+        assertTrue(document.startsWith("# nfqwall: sends TCP to ports 80,8000-8100 and UDP to ports 443,3478-3479"
+                + " in FORWARD to NFQUEUE 10 (IPv4).\n"), document);
+        assertTrue(document.contains("--ports 80,8000-8100 --udp-ports 443,3478-3479 --mark-mask 0xffff --remove |"),
+                document);
+    }
+
+    @Test
+    void dropsTheRestOfARejectedUdpFlowInsteadOfResetting() {
+        List<String> chain = nfqwallChain(IptablesRuleset.apply(typical().withUdpPorts(List.of(PortRange.of(443)))));
+        assertEquals(List.of(
+                "-A NFQWALL -p tcp -m connmark --mark 0x40000000/0x40000000 -j REJECT --reject-with tcp-reset",
+                "-A NFQWALL -p udp -m connmark --mark 0x40000000/0x40000000 -j DROP",
+                "-A NFQWALL -m connmark --mark 0x20000000/0x20000000 -j DROP"), chain.subList(0, 3));
+        assertFalse(IptablesRuleset.apply(typical()).contains("-p udp"), "no UDP rules without UDP ports");
+    }
+
+    @Test
+    void splitsUdpPortsLikeTcpPorts() {
+        String ports = String.join(",", IntStream.rangeClosed(5001, 5016).mapToObj(Integer::toString).toList());
+        String document = IptablesRuleset.apply(typical().withUdpPorts(PortRange.parseList(ports)));
+        assertEquals(2, rulesStartingWith(document, "-A FORWARD -p udp -m multiport --dports").size());
+        assertEquals(2, rulesStartingWith(document, "-A FORWARD -p udp -m multiport --sports").size());
+        assertTrue(document.contains("--dports 5016 -j NFQWALL"), document);
+    }
+
+    @Test
+    void removalDeletesTheUdpHookRulesToo() {
+        IptablesOptions o = options("OUTPUT", "80", true, false, 0xffff).withUdpPorts(List.of(PortRange.of(443)));
+        List<String> appended = rules(IptablesRuleset.apply(o)).stream()
+                .filter(line -> line.startsWith("-A OUTPUT ") || line.startsWith("-A INPUT "))
+                .map(line -> line.substring(3)).toList();
+        List<String> deleted = rules(IptablesRuleset.remove(o)).stream()
+                .filter(line -> line.startsWith("-D ")).map(line -> line.substring(3)).toList();
+        assertEquals(4, deleted.size(), deleted.toString());
+        assertEquals(new java.util.HashSet<>(appended), new java.util.HashSet<>(deleted));
+    }
+
+    @Test
+    void rejectsOverlappingOrMissingUdpPorts() {
+        var overlap = assertThrows(IllegalArgumentException.class,
+                () -> typical().withUdpPorts(List.of(new PortRange(400, 500), PortRange.of(443))));
+        assertEquals("UDP ports 400-500 and 443 overlap; list each port once", overlap.getMessage());
+        var missing = assertThrows(IllegalArgumentException.class, () -> typical().withUdpPorts(null));
+        assertEquals("UDP ports are missing; expected a list of UDP ports and ranges, empty for none",
+                missing.getMessage());
+        var empty = assertThrows(IllegalArgumentException.class,
+                () -> typical().withUdpPorts(Arrays.asList(PortRange.of(443), null)));
+        assertEquals("UDP ports contain an empty entry; expected only ports and ranges", empty.getMessage());
+    }
+
+    @Test
+    void rejectsOverlappingTcpPorts() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new IptablesOptions(1, "FORWARD", List.of(PortRange.of(80), new PortRange(1, 100)), false,
+                        false, 1));
+        assertEquals("TCP ports 80 and 1-100 overlap; list each port once", e.getMessage());
+    }
+
+    @Test
+    void aTcpAndAUdpPortMayBeTheSame() {
+        IptablesOptions o = options("FORWARD", "443", false, false, 0xffff).withUdpPorts(List.of(PortRange.of(443)));
+        assertEquals("443", o.udpPortList());
+        assertEquals(List.of(), typical().udpPorts());
+        assertEquals("", typical().udpPortList());
     }
 
     private static String hexPair(int bit) {
