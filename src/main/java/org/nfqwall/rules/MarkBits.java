@@ -19,7 +19,7 @@ public final class MarkBits {
     public static final int REJECT = 0x40000000;
     /** Drop: as a connmark, the rest of the flow is dropped in the kernel. */
     public static final int DROP = 0x20000000;
-    /** Reserved for decided flows that leave the queue (accepted in the kernel). */
+    /** A flow decided for good and accepted: as a connmark, the rest of it is accepted in the kernel. */
     public static final int OFFLOAD = 0x10000000;
     /** Bits rule marks may use: {@value}. */
     public static final int USER_MASK = 0x0FFFFFFF;
