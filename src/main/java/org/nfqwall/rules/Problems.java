@@ -6,7 +6,10 @@ import java.util.List;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.Node;
 
-/** Collects the errors found in one rules file, each at the position of its YAML node. Not thread-safe. */
+/**
+ * Collects the errors found in one rules file, each at the position of its YAML node, and those
+ * found in the list files it names, each at its line. Not thread-safe.
+ */
 final class Problems {
     private final String file;
     private final List<RuleError> errors = new ArrayList<>();
@@ -31,14 +34,25 @@ final class Problems {
         errors.add(new RuleError(file, line, column, message));
     }
 
+    /** An error in another file (a list file) at a 1-based line, or about the whole file (line 0). */
+    void inFile(String otherFile, int line, String message) {
+        errors.add(new RuleError(otherFile, line, 0, message));
+    }
+
     boolean isEmpty() {
         return errors.isEmpty();
     }
 
-    /** All errors, sorted by line then column, duplicates (a node reached twice through an alias) removed. */
+    /**
+     * All errors: the rules file's sorted by line then column, then those of list files in the
+     * order found; duplicates (a node reached twice through an alias, a list file read twice)
+     * removed.
+     */
     List<RuleError> sorted() {
+        Comparator<RuleError> rulesFileFirst = Comparator.comparing(e -> !e.file().equals(file));
         return errors.stream().distinct()
-                .sorted(Comparator.comparingInt(RuleError::line).thenComparingInt(RuleError::column))
+                .sorted(rulesFileFirst.thenComparingInt(e -> e.file().equals(file) ? e.line() : 0)
+                        .thenComparingInt(e -> e.file().equals(file) ? e.column() : 0))
                 .toList();
     }
 }

@@ -1,6 +1,6 @@
 package org.nfqwall.rules;
 
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,14 +9,17 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Turns the YAML node tree of one rules file into a {@link RuleSet}, collecting every error.
  * Sections are read in dependency order (mark_mask, groups and marks before rules) whatever
- * their order in the file. One instance per load; not thread-safe.
+ * their order in the file. List files named in the rules ({@code host_file}, {@code path_file},
+ * {@code cidr_file}) are read through {@link #lists}. One instance per load; not thread-safe.
  */
 final class RuleFileReader {
     static final List<String> TOP_KEYS = List.of("default", "mark_mask", "groups", "marks", "rules");
+    private static final String GROUP_ENTRY = "an address, a CIDR or {cidr_file: FILE}";
 
     private final String file;
     private final Problems problems;
@@ -25,10 +28,17 @@ final class RuleFileReader {
     /** Group name to prefixes; a group with bad entries is still known, to avoid follow-on errors. */
     final Map<String, List<AddressPrefix>> groups = new LinkedHashMap<>();
     final Map<String, Integer> marks = new LinkedHashMap<>();
+    /** The list files of this load; relative paths start at the rules file's directory. */
+    final ListFiles lists;
 
-    RuleFileReader(String file, Problems problems) {
+    /**
+     * @param baseDirectory where relative list-file paths start ({@code Path.of("")} for the current
+     *     directory)
+     */
+    RuleFileReader(String file, Path baseDirectory, Problems problems) {
         this.file = file;
         this.problems = problems;
+        this.lists = new ListFiles(baseDirectory, problems);
     }
 
     /** Reads the document; returns the rule set, or null when any error was reported. */
@@ -66,7 +76,7 @@ final class RuleFileReader {
         groups.forEach((name, prefixes) -> groupTexts.put(name,
                 prefixes.stream().map(AddressPrefix::text).toList()));
         return new RuleSet(file, defaultVerdict, markMask, rules, Collections.unmodifiableMap(groupTexts),
-                Collections.unmodifiableMap(new LinkedHashMap<>(marks)));
+                Collections.unmodifiableMap(new LinkedHashMap<>(marks)), lists.stats());
     }
 
     int markMask() {
@@ -121,16 +131,52 @@ final class RuleFileReader {
                         + ", expected a letter followed by letters, digits, '-' or '_' (at most 64)");
                 continue;
             }
-            List<AddressPrefix> prefixes = new ArrayList<>();
-            for (ScalarNode s : YamlValues.scalars(e.getValue().getValueNode(), "an address or a CIDR",
-                    "an address, a CIDR or a list of them", problems)) {
+            groups.put(name, readGroup(e.getValue().getValueNode()));
+        }
+    }
+
+    /**
+     * Reads one group: an address, a CIDR, {@code {cidr_file: FILE or [FILES]}}, or a list of
+     * these; duplicates are kept once.
+     */
+    private List<AddressPrefix> readGroup(Node node) {
+        ConditionEntries<AddressPrefix> prefixes = ConditionEntries.prefixes();
+        List<Node> items = List.of(node);
+        if (node instanceof SequenceNode seq) {
+            items = seq.getValue();
+            if (items.isEmpty()) {
+                problems.at(node, "empty list, expected " + GROUP_ENTRY + ", or a list of them");
+            }
+        }
+        for (Node item : items) {
+            if (item instanceof MappingNode mapping) {
+                readCidrFiles(mapping, prefixes);
+            } else if (item instanceof ScalarNode s && !YamlValues.isEmpty(s)) {
                 try {
-                    prefixes.add(AddressPrefix.parse(s.getValue()));
+                    prefixes.add(s.getValue());
                 } catch (BadValueException ex) {
                     problems.at(s, "bad address " + YamlValues.quote(s.getValue()) + ": " + ex.getMessage());
                 }
+            } else {
+                problems.at(item, "expected " + GROUP_ENTRY + (item == node ? ", or a list of them" : "")
+                        + ", got " + YamlValues.describe(item));
             }
-            groups.put(name, prefixes);
+        }
+        return prefixes.values();
+    }
+
+    /** Reads {@code {cidr_file: FILE}} or {@code {cidr_file: [FILES]}} into a group's prefixes. */
+    private void readCidrFiles(MappingNode mapping, ConditionEntries<AddressPrefix> prefixes) {
+        Map<String, NodeTuple> keys = YamlValues.entries(mapping, List.of("cidr_file"), " in a group", problems);
+        if (!keys.containsKey("cidr_file")) {
+            if (mapping.getValue().isEmpty()) {
+                problems.at(mapping, "empty mapping, expected {cidr_file: FILE}");
+            }
+            return;
+        }
+        for (ScalarNode path : YamlValues.scalars(keys.get("cidr_file").getValueNode(), "a file path",
+                "a file path or a list of them", problems)) {
+            lists.readPrefixes(path, prefixes);
         }
     }
 

@@ -19,8 +19,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class RuleReader {
     static final List<String> RULE_KEYS =
-            List.of("name", "src", "dst", "sport", "dport", "protocol", "method", "host", "path", "alpn", "tls",
-                    "verdict");
+            List.of("name", "src", "dst", "sport", "dport", "protocol", "method", "host", "host_file", "path",
+                    "path_file", "alpn", "tls", "verdict");
     static final List<String> TLS_KEYS = List.of("sni", "ech");
     /** Longest ALPN id: {@value} bytes (its length is one byte on the wire, RFC 7301 section 3.1). */
     static final int MAX_ALPN_LENGTH = 255;
@@ -89,8 +89,8 @@ final class RuleReader {
         AddressCondition dst = keys.containsKey("dst") ? addresses(value(keys, "dst")) : null;
         PortCondition sport = keys.containsKey("sport") ? ports(value(keys, "sport")) : null;
         PortCondition dport = keys.containsKey("dport") ? ports(value(keys, "dport")) : null;
-        HostCondition host = keys.containsKey("host") ? hosts(value(keys, "host")) : null;
-        List<PathGlob> paths = keys.containsKey("path") ? paths(value(keys, "path")) : null;
+        HostCondition host = keys.containsKey("host") || keys.containsKey("host_file") ? hosts(keys) : null;
+        List<PathGlob> paths = keys.containsKey("path") || keys.containsKey("path_file") ? paths(keys) : null;
         List<String> methods = keys.containsKey("method") ? methods(value(keys, "method")) : null;
         Set<Protocol> protocols = keys.containsKey("protocol") ? protocols(value(keys, "protocol")) : null;
         List<String> alpns = keys.containsKey("alpn") ? alpns(value(keys, "alpn")) : null;
@@ -174,28 +174,50 @@ final class RuleReader {
         return new PortCondition(ranges);
     }
 
-    private HostCondition hosts(Node node) {
-        List<String> patterns = new ArrayList<>();
-        for (ScalarNode s : YamlValues.scalars(node, "a string", "a string or a list of strings", problems)) {
-            try {
-                patterns.add(HostCondition.normalisePattern(s.getValue()));
-            } catch (BadValueException e) {
-                problems.at(s, "bad host " + YamlValues.quote(s.getValue()) + ": " + e.getMessage());
+    /** The {@code host:} patterns and those of the {@code host_file:} lists, together, each once. */
+    private HostCondition hosts(Map<String, NodeTuple> keys) {
+        ConditionEntries<String> patterns = ConditionEntries.hosts();
+        if (keys.containsKey("host")) {
+            for (ScalarNode s : YamlValues.scalars(value(keys, "host"), "a string", "a string or a list of strings",
+                    problems)) {
+                try {
+                    patterns.add(s.getValue());
+                } catch (BadValueException e) {
+                    problems.at(s, "bad host " + YamlValues.quote(s.getValue()) + ": " + e.getMessage());
+                }
             }
         }
-        return HostCondition.of(patterns);
+        for (ScalarNode file : listFiles(keys, "host_file")) {
+            this.file.lists.readHosts(file, patterns);
+        }
+        return HostCondition.of(patterns.values());
     }
 
-    private List<PathGlob> paths(Node node) {
-        List<PathGlob> globs = new ArrayList<>();
-        for (ScalarNode s : YamlValues.scalars(node, "a string", "a string or a list of strings", problems)) {
-            try {
-                globs.add(PathGlob.compile(s.getValue()));
-            } catch (BadValueException e) {
-                problems.at(s, "bad path glob " + YamlValues.quote(s.getValue()) + ": " + e.getMessage());
+    /** The {@code path:} globs and those of the {@code path_file:} lists, together, each once. */
+    private List<PathGlob> paths(Map<String, NodeTuple> keys) {
+        ConditionEntries<PathGlob> globs = ConditionEntries.paths();
+        if (keys.containsKey("path")) {
+            for (ScalarNode s : YamlValues.scalars(value(keys, "path"), "a string", "a string or a list of strings",
+                    problems)) {
+                try {
+                    globs.add(s.getValue());
+                } catch (BadValueException e) {
+                    problems.at(s, "bad path glob " + YamlValues.quote(s.getValue()) + ": " + e.getMessage());
+                }
             }
         }
-        return globs;
+        for (ScalarNode file : listFiles(keys, "path_file")) {
+            this.file.lists.readPaths(file, globs);
+        }
+        return globs.values();
+    }
+
+    /** The paths a {@code *_file:} key gives: one or a list; none when the key is absent. */
+    private List<ScalarNode> listFiles(Map<String, NodeTuple> keys, String key) {
+        if (!keys.containsKey(key)) {
+            return List.of();
+        }
+        return YamlValues.scalars(value(keys, key), "a file path", "a file path or a list of them", problems);
     }
 
     private List<String> methods(Node node) {

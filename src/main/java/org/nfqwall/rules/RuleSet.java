@@ -24,15 +24,17 @@ public final class RuleSet {
     private final Rule[] rules;
     private final Map<String, List<String>> groups;
     private final Map<String, Integer> marks;
+    private final ListStats lists;
 
     RuleSet(String source, Verdict defaultVerdict, int markMask, List<Rule> rules,
-            Map<String, List<String>> groups, Map<String, Integer> marks) {
+            Map<String, List<String>> groups, Map<String, Integer> marks, ListStats lists) {
         this.source = source;
         this.defaultVerdict = defaultVerdict;
         this.markMask = markMask;
         this.rules = rules.toArray(new Rule[0]);
         this.groups = groups;
         this.marks = marks;
+        this.lists = lists;
     }
 
     /** Verdict when no rule matches: {@link Verdict#ACCEPT} or {@link Verdict#DROP}. */
@@ -69,10 +71,13 @@ public final class RuleSet {
         return source;
     }
 
-    /** One line, e.g. {@code 12 rules, 2 groups, 1 mark, default accept}. */
+    /**
+     * One line, e.g. {@code 12 rules, 2 groups, 1 mark, default accept}, or with list files
+     * {@code 9 rules, 2 groups, 1 mark, 12 list entries from 2 files (3 AdBlock lines skipped), default accept}.
+     */
     public String summary() {
         return plural(rules.length, "rule") + ", " + plural(groups.size(), "group") + ", "
-                + plural(marks.size(), "mark") + ", default " + defaultVerdict.label();
+                + plural(marks.size(), "mark") + lists.summaryPart() + ", default " + defaultVerdict.label();
     }
 
     private static String plural(int n, String word) {

@@ -20,7 +20,8 @@ import org.yaml.snakeyaml.nodes.Node;
  * Loads a rules file: YAML through snakeyaml's node API (so every value keeps its line and
  * column), then validation and compilation into a {@link RuleSet}. Reports every error found,
  * sorted by position, each saying what is wrong and what is expected; a YAML syntax error stops
- * at the first one.
+ * at the first one. List files the rules name are read on every load (so a reload re-reads them);
+ * their errors follow the rules file's, as {@code LISTFILE:LINE: message}.
  *
  * <p>Stateless; safe to call from any thread. Runs on the control path (startup, reload,
  * {@code nfqwall check}), never per packet.
@@ -55,15 +56,29 @@ public final class RulesLoader {
             return failure(name, "cannot read the rules file: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         }
-        return parse(name, text);
+        Path directory = file.getParent();
+        return parse(name, text, directory == null ? Path.of("") : directory);
     }
 
     /**
-     * Loads rules from text.
+     * Loads rules from text; list files named with relative paths are looked for in the current
+     * directory.
      *
      * @param fileName the name errors and {@link RuleSet#source()} carry
      */
     public static RuleLoadResult parse(String fileName, String yamlText) {
+        return parse(fileName, yamlText, Path.of(""));
+    }
+
+    /**
+     * Loads rules from text as if they were a file in {@code baseDirectory}: list files
+     * ({@code host_file}, {@code path_file}, {@code cidr_file}) named with relative paths are
+     * looked for there, and read anew on every call.
+     *
+     * @param fileName the name errors and {@link RuleSet#source()} carry
+     * @param baseDirectory the rules file's directory; {@code Path.of("")} for the current one
+     */
+    public static RuleLoadResult parse(String fileName, String yamlText, Path baseDirectory) {
         Problems problems = new Problems(fileName);
         Node root;
         try {
@@ -76,7 +91,7 @@ public final class RulesLoader {
             problems.atLine(0, 0, "YAML error: " + e.getMessage());
             return new RuleLoadResult(null, problems.sorted());
         }
-        RuleSet ruleSet = new RuleFileReader(fileName, problems).read(root);
+        RuleSet ruleSet = new RuleFileReader(fileName, baseDirectory, problems).read(root);
         List<RuleError> errors = problems.sorted();
         return new RuleLoadResult(errors.isEmpty() ? ruleSet : null, errors);
     }

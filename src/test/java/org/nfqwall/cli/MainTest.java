@@ -18,7 +18,8 @@ class MainTest {
     @Test
     void checkAcceptsTheExampleWithASummary() {
         assertEquals(0, run("check", "rules/example.yaml"));
-        assertEquals("rules/example.yaml: ok, 8 rules, 1 group, 1 mark, default accept\n", out.toString());
+        assertEquals("rules/example.yaml: ok, 10 rules, 2 groups, 1 mark, 10 list entries from 2 files"
+                + " (3 AdBlock lines skipped), default accept\n", out.toString());
     }
 
     @Test

@@ -43,16 +43,17 @@ class RulesLoaderTest {
         assertEquals(List.of(), r.errors());
         assertTrue(r.ok());
         RuleSet rs = r.ruleSet();
-        assertEquals("8 rules, 1 group, 1 mark, default accept", rs.summary());
+        assertEquals("10 rules, 2 groups, 1 mark, 10 list entries from 2 files (3 AdBlock lines skipped),"
+                + " default accept", rs.summary());
         assertEquals("rules/example.yaml", rs.source());
         assertEquals(Verdict.ACCEPT, rs.defaultVerdict());
         assertEquals(MarkBits.USER_MASK, rs.markMask());
         assertEquals(List.of("10.99.1.0/24", "fd99:1::/64", "192.168.1.0/24"), rs.groups().get("lan"));
         assertEquals(6, rs.marks().get("shaped"));
-        String[] names = {"app1", "app2", "ads", "video", "blocked-site", "quic", "no-sni", "bittorrent"};
+        String[] names = {"app1", "app2", "ads", "video", "blocked-site", "quic", "no-sni", "bittorrent", "ads-list"};
         Verdict[] verdicts = {Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT, Verdict.MARK, Verdict.DROP, Verdict.DROP,
-            Verdict.DROP, Verdict.DROP};
-        int[] lines = {22, 27, 33, 38, 46, 51, 59, 64};
+            Verdict.DROP, Verdict.DROP, Verdict.REJECT};
+        int[] lines = {25, 30, 36, 41, 49, 54, 62, 67, 74};
         for (int i = 0; i < names.length; i++) {
             assertEquals(names[i], rs.rule(i).name());
             assertEquals(verdicts[i], rs.rule(i).verdict());
@@ -176,7 +177,7 @@ class RulesLoaderTest {
                 "rules/test/unknown-keys.yaml:2:1: unknown key \"rule\", expected one of: default, mark_mask, groups,"
                         + " marks, rules",
                 "rules/test/unknown-keys.yaml:6:5: unknown key \"hosts\" in a rule, expected one of: name, src, dst,"
-                        + " sport, dport, protocol, method, host, path, alpn, tls, verdict",
+                        + " sport, dport, protocol, method, host, host_file, path, path_file, alpn, tls, verdict",
                 "rules/test/unknown-keys.yaml:9:26: unknown key \"extra\" in a verdict, expected one of: mark"),
                 errorsOf("unknown-keys.yaml"));
     }
