@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 import org.nfqwall.rules.ConditionResult;
 import org.nfqwall.rules.Explanation;
 import org.nfqwall.rules.Rule;
-import org.nfqwall.rules.RuleError;
 import org.nfqwall.rules.RuleExplainer;
 import org.nfqwall.rules.RuleLoadResult;
 import org.nfqwall.rules.RuleSet;
@@ -127,7 +126,17 @@ final class ExplainCommand implements Callable<Integer> {
         addIf(needs, !first.hostPatterns().isEmpty(), "host");
         addIf(needs, !first.pathGlobs().isEmpty(), "path");
         return "before inspection: not decided: rule \"" + first.name() + "\" (line " + first.line()
-                + ") is the first whose addresses and ports hold, and it needs " + (needs.isEmpty() ? "more" : String.join(", ", needs)) + ", so the flow is inspected";
+                + ") is the first whose addresses and ports hold, and it also tests " + joined(needs)
+                + ", so the flow is inspected";
+    }
+
+    /** {@code a}, {@code a and b}, {@code a, b and c}. */
+    private static String joined(List<String> words) {
+        if (words.isEmpty()) {
+            return "more";
+        }
+        int last = words.size() - 1;
+        return last == 0 ? words.get(0) : String.join(", ", words.subList(0, last)) + " and " + words.get(last);
     }
 
     private static void addIf(List<String> list, boolean condition, String key) {

@@ -1,9 +1,11 @@
 package org.nfqwall.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.nfqwall.inspect.http.HttpNormalizer;
+import org.nfqwall.rules.Addresses;
 import org.nfqwall.rules.Facts;
 import org.nfqwall.rules.HostNames;
 import org.nfqwall.rules.Protocol;
@@ -48,6 +50,10 @@ final class ExplainFacts {
         Url url = o.url() == null ? null : Url.parse(o.url());
         boolean hello = url != null && url.https || o.sni() != null || o.noSni() || o.ech()
                 || !o.alpn().isEmpty();
+        if (url != null && !url.https && (o.sni() != null || o.noSni() || o.ech() || !o.alpn().isEmpty())) {
+            throw new IllegalArgumentException("--sni, --no-sni, --ech and --alpn describe a TLS ClientHello, "
+                    + "expected an https:// URL or none with them");
+        }
         Protocol protocol = url != null && !url.https ? Protocol.HTTP : hello ? Protocol.TLS : Protocol.UNKNOWN;
         if (o.protocol() != null) {
             Protocol asked = protocol(o.protocol());
@@ -106,10 +112,10 @@ final class ExplainFacts {
         if (dst == null) {
             RuleExplainer.setAddress(facts, false, placeholder);
         }
-        line("src", o.src() == null ? placeholder + " (not given)" : org.nfqwall.rules.Addresses.format(facts.srcHi,
+        line("src", o.src() == null ? placeholder + " (not given)" : Addresses.format(facts.srcHi,
                 facts.srcLo));
         line("dst", dst == null ? placeholder + " (not given)"
-                : org.nfqwall.rules.Addresses.format(facts.dstHi, facts.dstLo) + dstNote);
+                : Addresses.format(facts.dstHi, facts.dstLo) + dstNote);
     }
 
     private void ports(Options o, Url url) {
@@ -189,7 +195,7 @@ final class ExplainFacts {
                 return p;
             }
         }
-        List<String> labels = java.util.Arrays.stream(Protocol.values()).map(Protocol::label).toList();
+        List<String> labels = Arrays.stream(Protocol.values()).map(Protocol::label).toList();
         throw new IllegalArgumentException("--protocol " + text + " is not a protocol, expected one of: "
                 + String.join(", ", labels));
     }

@@ -24,6 +24,9 @@ final class RuleContainment {
     private static final Set<Protocol> HTTP = EnumSet.of(Protocol.HTTP);
     private static final Set<Protocol> HELLO = EnumSet.of(Protocol.TLS, Protocol.QUIC);
     private static final Set<Protocol> NAMED = EnumSet.of(Protocol.HTTP, Protocol.TLS, Protocol.QUIC);
+    /** Where IPv4 addresses live in the 128-bit space: {@code ::ffff:0:0/96}. */
+    private static final AddressPrefix IPV4_MAPPED =
+            new AddressPrefix(0, Addresses.IPV4_MAPPED_LO, -1L, 0xFFFFFFFF00000000L, 96, false);
 
     private RuleContainment() {
     }
@@ -84,7 +87,8 @@ final class RuleContainment {
                         || compatible(a.tls.sni(), b.tls.sni()) && compatible(a.tls.ech(), b.tls.ech()))
                 && some(a.hosts, b.hosts, (x, y) -> hostCovers(x, y) || hostCovers(y, x))
                 && some(a.paths, b.paths, (x, y) -> globCovers(x, y) || globCovers(y, x));
-        return each && unsatisfiable(jointProtocols(a, b), a.hosts != null || b.hosts != null,
+        return each && familiesMeet(joint(a.sources, b.sources), joint(a.destinations, b.destinations))
+                && unsatisfiable(jointProtocols(a, b), a.hosts != null || b.hosts != null,
                 a.methods != null || b.methods != null, a.paths != null || b.paths != null,
                 a.alpns != null || b.alpns != null, a.tls != null || b.tls != null,
                 absentSni(a.tls) || absentSni(b.tls)) == null;
@@ -94,6 +98,9 @@ final class RuleContainment {
     static String unsatisfiable(LintConditions c) {
         if (c.opaque) {
             return null;
+        }
+        if (!familiesMeet(c.sources, c.destinations)) {
+            return "no flow has a src and a dst like these: one is IPv4 and the other IPv6";
         }
         return unsatisfiable(c.protocols, c.hosts != null, c.methods != null, c.paths != null, c.alpns != null,
                 c.tls != null, absentSni(c.tls));
@@ -129,6 +136,50 @@ final class RuleContainment {
             needs.add("host holds only for HTTP requests and TLS or QUIC ClientHellos");
         }
         return allowed.isEmpty() ? String.join("; ", needs) : null;
+    }
+
+    /**
+     * True when some source and some destination can belong to one flow: both IPv4 or both IPv6
+     * (IPv4 is held as {@code ::ffff:0:0/96}, so a prefix such as {@code ::/0} allows both).
+     */
+    private static boolean familiesMeet(List<AddressPrefix> sources, List<AddressPrefix> destinations) {
+        if (sources == null || destinations == null) {
+            return true;
+        }
+        for (AddressPrefix s : sources) {
+            for (AddressPrefix d : destinations) {
+                if (holdsIpv4(s) && holdsIpv4(d) || holdsIpv6(s) && holdsIpv6(d)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsIpv4(AddressPrefix p) {
+        return prefixesOverlap(p, IPV4_MAPPED);
+    }
+
+    private static boolean holdsIpv6(AddressPrefix p) {
+        return !prefixCovers(IPV4_MAPPED, p);
+    }
+
+    /** The prefixes both conditions allow (the narrower of each pair that meets); null when neither has one. */
+    private static List<AddressPrefix> joint(List<AddressPrefix> a, List<AddressPrefix> b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        List<AddressPrefix> out = new ArrayList<>();
+        for (AddressPrefix x : a) {
+            for (AddressPrefix y : b) {
+                if (prefixCovers(x, y)) {
+                    out.add(y);
+                } else if (prefixCovers(y, x)) {
+                    out.add(x);
+                }
+            }
+        }
+        return out;
     }
 
     private static Set<Protocol> jointProtocols(LintConditions a, LintConditions b) {

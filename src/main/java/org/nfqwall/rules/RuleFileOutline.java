@@ -29,6 +29,15 @@ final class RuleFileOutline {
     record Position(int line, int column) {
     }
 
+    /**
+     * The keys {@link RuleLint} understands; any other key is an unknown condition, compared only
+     * for identical text. Deliberately not {@link RuleReader#RULE_KEYS}: a key added to the format
+     * must not be silently ignored by the lint, which would make its warnings unsound.
+     */
+    static final List<String> KNOWN_KEYS =
+            List.of("name", "verdict", "src", "dst", "sport", "dport", "protocol", "method", "host", "path", "alpn",
+                    "tls");
+
     final Map<String, Position> groups = new LinkedHashMap<>();
     final Map<String, Position> marks = new LinkedHashMap<>();
     /** Every scalar value under {@code rules:} and {@code groups:}, except rule names and group keys. */
@@ -145,9 +154,4 @@ final class RuleFileOutline {
     Map<String, String> keysOf(Rule rule) {
         return ruleKeys.get(new Position(rule.line(), rule.column()));
     }
-
-    /** The condition keys {@link RuleLint} understands; any other key counts as an unknown condition. */
-    static final List<String> KNOWN_KEYS =
-            List.of("name", "verdict", "src", "dst", "sport", "dport", "protocol", "method", "host", "path", "alpn",
-                    "tls");
 }
