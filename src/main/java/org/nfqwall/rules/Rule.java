@@ -257,6 +257,35 @@ public final class Rule {
         return false;
     }
 
+    /**
+     * Each condition this rule has, evaluated on its own by the same code {@link RuleSet#match}
+     * runs, keyed by its rules-file key ({@code src, dst, sport, dport, protocol, method, tls,
+     * alpn, host, path}); conditions the rule lacks are left out. For {@code nfqwall explain};
+     * allocates.
+     */
+    java.util.Map<String, Boolean> conditionResults(Facts f) {
+        java.util.Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+        boolean known = f.applicationKnown;
+        putIf(out, "src", sources, () -> sources.contains(f.srcHi, f.srcLo));
+        putIf(out, "dst", destinations, () -> destinations.contains(f.dstHi, f.dstLo));
+        putIf(out, "sport", sourcePorts, () -> sourcePorts.matches(f.srcPort));
+        putIf(out, "dport", destinationPorts, () -> destinationPorts.matches(f.dstPort));
+        putIf(out, "protocol", protocols, () -> known && f.protocol != null && protocols[f.protocol.ordinal()]);
+        putIf(out, "method", methods, () -> known && anyMethod(f.method));
+        putIf(out, "tls", tls, () -> known && tls.matches(f));
+        putIf(out, "alpn", alpns, () -> known && anyAlpn(f));
+        putIf(out, "host", hosts, () -> known && anyHost(f));
+        putIf(out, "path", paths, () -> known && anyPath(f.path));
+        return out;
+    }
+
+    private static void putIf(java.util.Map<String, Boolean> out, String key, Object condition,
+            java.util.function.BooleanSupplier holds) {
+        if (condition != null) {
+            out.put(key, holds.getAsBoolean());
+        }
+    }
+
     @Override
     public String toString() {
         return name + " (line " + line + ")";
