@@ -16,11 +16,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code nfqwall check [--lint] FILE}: prints every error as FILE:LINE:COL (exit 1), or a summary
+ * {@code nfqwall check [--lint] FILE}: prints every error as FILE:LINE:COL, or FILE:LINE in a list file (exit 1), or a summary
  * (exit 0); with {@code --lint}, also the warnings of {@link RuleLint} (exit 4 when there are any).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check a rules file: every error as FILE:LINE:COL (exit 1), or a one-line summary when it is "
+        description = {"Check a rules file: every error as FILE:LINE:COL, or FILE:LINE in a list file (exit 1), or a one-line summary when it is "
                 + "valid (exit 0).",
             "With --lint, a valid file is also searched for rules that duplicate an earlier rule, can never match, "
                 + "or overlap an earlier broader rule that gives the overlap another verdict, and for unused groups "

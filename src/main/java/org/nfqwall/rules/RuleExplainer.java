@@ -99,7 +99,7 @@ public final class RuleExplainer {
         if (holds) {
             return key + " holds";
         }
-        return key + " " + Addresses.format(hi, lo) + " is not in " + String.join(", ", prefixes);
+        return key + " " + Addresses.format(hi, lo) + " is not in " + listed(prefixes);
     }
 
     private static boolean contains(String prefixText, long hi, long lo) {
@@ -226,8 +226,19 @@ public final class RuleExplainer {
         return p == null ? "unknown" : p.label();
     }
 
+    /** Most values listed in one explanation; a rule fed by a list file may hold a million. */
+    static final int MAX_LISTED = 8;
+
     private static String anyOf(List<String> values) {
-        return values.size() == 1 ? values.get(0) : "any of " + String.join(", ", values);
+        return values.size() == 1 ? values.get(0) : "any of " + listed(values);
+    }
+
+    /** The values joined with ", ", the first {@value #MAX_LISTED} of them and how many more. */
+    private static String listed(List<String> values) {
+        if (values.size() <= MAX_LISTED) {
+            return String.join(", ", values);
+        }
+        return String.join(", ", values.subList(0, MAX_LISTED)) + " and " + (values.size() - MAX_LISTED) + " more";
     }
 
     private static List<String> quotedEach(List<String> values) {
@@ -235,7 +246,7 @@ public final class RuleExplainer {
     }
 
     private static String quoted(List<String> values) {
-        return String.join(", ", quotedEach(values));
+        return listed(quotedEach(values));
     }
 
     /** A rule's verdict in words: {@code drop}, {@code mark shaped (0x6)}, {@code mark 0x6}. */

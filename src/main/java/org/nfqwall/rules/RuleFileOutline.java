@@ -36,7 +36,7 @@ final class RuleFileOutline {
      */
     static final List<String> KNOWN_KEYS =
             List.of("name", "verdict", "src", "dst", "sport", "dport", "protocol", "method", "host", "path", "alpn",
-                    "tls");
+                    "tls", "host_file", "path_file");
 
     final Map<String, Position> groups = new LinkedHashMap<>();
     final Map<String, Position> marks = new LinkedHashMap<>();
