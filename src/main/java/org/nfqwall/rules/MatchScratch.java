@@ -22,8 +22,13 @@ final class MatchScratch {
     private int[] end = new int[INITIAL_LISTS];
     private int count;
 
+    /**
+     * This thread's scratch, emptied. The lists a previous lookup left unspent (it stopped at its
+     * first match) are let go here, so a replaced rule set is not kept alive by a cursor.
+     */
     static MatchScratch forThisThread() {
         MatchScratch s = PER_THREAD.get();
+        Arrays.fill(s.lists, 0, s.count, null);
         s.count = 0;
         return s;
     }

@@ -22,7 +22,11 @@ package org.nfqwall.rules;
  * written and a rule is verified at most once per lookup. Why a merge and not a bitset: the
  * merge costs the candidates up to the first match, a bitset the number of rules. The tables are
  * hash tables searched by region ({@link RegionTable}, {@link PrefixTable}): no substring, no
- * boxing, nothing allocated per lookup.
+ * boxing, nothing allocated per lookup. They answer what a reversed-label trie of hosts, a
+ * character trie of path prefixes and a bit trie of CIDRs would (every filed key that is a
+ * suffix of the host at a dot, a prefix of the path, a prefix of the address), with one probe
+ * per dot, per filed path-prefix length and per filed CIDR length instead of one pointer chase
+ * per character or bit, and with a few flat arrays instead of an object per node.
  *
  * <p>{@link #matchBeforeInspection} has its own lists: rules filed under their {@code dst:}
  * prefixes, else {@code src:} prefixes, else always, since before inspection only addresses and
