@@ -4,43 +4,35 @@ import java.util.List;
 
 /**
  * A rule's {@code src:} or {@code dst:} condition: any of some 128-bit prefixes (groups already
- * expanded). A linear scan for now; a prefix tree can replace it behind {@link RuleSet}. Immutable.
+ * expanded), held in a {@link PrefixTable}, so a check is one probe per distinct prefix length
+ * (at most 129) however many prefixes the rule lists. Immutable.
  */
 final class AddressCondition {
-    private final long[] hi;
-    private final long[] lo;
-    private final long[] maskHi;
-    private final long[] maskLo;
+    private final PrefixTable table;
+    private final List<AddressPrefix> prefixes;
     private final List<String> texts;
 
     AddressCondition(List<AddressPrefix> prefixes) {
-        int n = prefixes.size();
-        hi = new long[n];
-        lo = new long[n];
-        maskHi = new long[n];
-        maskLo = new long[n];
-        for (int i = 0; i < n; i++) {
-            AddressPrefix p = prefixes.get(i);
-            hi[i] = p.hi();
-            lo[i] = p.lo();
-            maskHi[i] = p.maskHi();
-            maskLo[i] = p.maskLo();
+        this.prefixes = List.copyOf(prefixes);
+        table = new PrefixTable(prefixes.size());
+        for (AddressPrefix p : prefixes) {
+            table.add(p);
         }
         texts = prefixes.stream().map(AddressPrefix::text).distinct().toList();
     }
 
     /** True when the address lies in any prefix. Allocates nothing. */
     boolean contains(long addrHi, long addrLo) {
-        for (int i = 0; i < hi.length; i++) {
-            if ((addrHi & maskHi[i]) == hi[i] && (addrLo & maskLo[i]) == lo[i]) {
-                return true;
-            }
-        }
-        return false;
+        return table.contains(addrHi, addrLo);
     }
 
     /** Canonical CIDR texts, in file order, duplicates removed. */
     List<String> texts() {
         return texts;
+    }
+
+    /** The prefixes as given, in file order. */
+    List<AddressPrefix> prefixes() {
+        return prefixes;
     }
 }

@@ -188,6 +188,18 @@ final class PathGlob {
         }
     }
 
+    /**
+     * The characters every matching path starts with: the glob's literals up to its first
+     * {@code *}, {@code ?} or class (escapes resolved). The rule index files path rules under it.
+     */
+    String literalPrefix() {
+        StringBuilder sb = new StringBuilder();
+        for (int p = 0; p < kinds.length && kinds[p] == LITERAL; p++) {
+            sb.append((char) values[p]);
+        }
+        return sb.toString();
+    }
+
     /** The glob as written. */
     String text() {
         return text;

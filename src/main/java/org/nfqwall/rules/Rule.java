@@ -32,11 +32,23 @@ public final class Rule {
     private final boolean[] protocols;
     private final String[] alpns;
     private final TlsCondition tls;
+    private final RegexCondition hostRegex;
+    private final RegexCondition pathRegex;
+    private final boolean needsInspection;
 
     Rule(String name, int line, int column, Verdict verdict, int mark, String markName,
             AddressCondition sources, AddressCondition destinations, PortCondition sourcePorts,
             PortCondition destinationPorts, HostCondition hosts, List<PathGlob> paths, List<String> methods,
             Set<Protocol> protocols, List<String> alpns, TlsCondition tls) {
+        this(name, line, column, verdict, mark, markName, sources, destinations, sourcePorts, destinationPorts, hosts,
+                paths, methods, protocols, alpns, tls, null, null);
+    }
+
+    Rule(String name, int line, int column, Verdict verdict, int mark, String markName,
+            AddressCondition sources, AddressCondition destinations, PortCondition sourcePorts,
+            PortCondition destinationPorts, HostCondition hosts, List<PathGlob> paths, List<String> methods,
+            Set<Protocol> protocols, List<String> alpns, TlsCondition tls, RegexCondition hostRegex,
+            RegexCondition pathRegex) {
         this.name = name;
         this.line = line;
         this.column = column;
@@ -52,6 +64,10 @@ public final class Rule {
         this.methods = methods == null ? null : methods.toArray(new String[0]);
         this.alpns = alpns == null ? null : alpns.toArray(new String[0]);
         this.tls = tls;
+        this.hostRegex = hostRegex;
+        this.pathRegex = pathRegex;
+        this.needsInspection = hosts != null || paths != null || methods != null || protocols != null
+                || alpns != null || tls != null || hostRegex != null || pathRegex != null;
         if (protocols == null) {
             this.protocols = null;
         } else {
@@ -92,12 +108,11 @@ public final class Rule {
     }
 
     /**
-     * True when the rule has host, path, method, protocol, alpn or tls conditions: it needs the
-     * request head or ClientHello.
+     * True when the rule has host, path, method, protocol, alpn, tls, host_regex or path_regex
+     * conditions: it needs the request head or ClientHello.
      */
     public boolean needsInspection() {
-        return hosts != null || paths != null || methods != null || protocols != null || alpns != null
-                || tls != null;
+        return needsInspection;
     }
 
     /** Canonical host patterns ({@code www.example.com}, {@code *.example.com}); empty = any host. */
@@ -114,6 +129,16 @@ public final class Rule {
             }
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** {@code host_regex:} expressions as written; empty = no such condition. */
+    public List<String> hostRegexes() {
+        return hostRegex == null ? List.of() : hostRegex.texts();
+    }
+
+    /** {@code path_regex:} expressions as written; empty = no such condition. */
+    public List<String> pathRegexes() {
+        return pathRegex == null ? List.of() : pathRegex.texts();
     }
 
     /** Methods in upper case; empty = any method. */
@@ -164,6 +189,26 @@ public final class Rule {
         return destinationPorts == null ? List.of() : destinationPorts.ranges();
     }
 
+    /** The compiled {@code host:} condition, or null; for the rule index. */
+    HostCondition hostCondition() {
+        return hosts;
+    }
+
+    /** The compiled {@code path:} globs, or null; for the rule index. Do not modify. */
+    PathGlob[] pathGlobArray() {
+        return paths;
+    }
+
+    /** The compiled {@code src:} condition, or null; for the rule index. */
+    AddressCondition sourceCondition() {
+        return sources;
+    }
+
+    /** The compiled {@code dst:} condition, or null; for the rule index. */
+    AddressCondition destinationCondition() {
+        return destinations;
+    }
+
     /** Address and port conditions only. Allocates nothing. */
     boolean matchesAddressesAndPorts(Facts f) {
         return (sources == null || sources.contains(f.srcHi, f.srcLo))
@@ -173,12 +218,13 @@ public final class Rule {
     }
 
     /**
-     * Host, path, method, protocol, alpn and tls conditions only. They never hold before
+     * Host, path, method, protocol, alpn, tls and regex conditions only. They never hold before
      * inspection has finished ({@link Facts#applicationKnown}), nor when the fact they test is
-     * missing (alpn and tls: no ClientHello was read). Allocates nothing.
+     * missing (alpn and tls: no ClientHello was read). Allocates nothing, except in RE2/J when
+     * the rule has a regex condition and the cheaper conditions hold.
      */
     boolean matchesApplication(Facts f) {
-        if (!needsInspection()) {
+        if (!needsInspection) {
             return true;
         }
         if (!f.applicationKnown) {
@@ -199,7 +245,24 @@ public final class Rule {
         if (hosts != null && !anyHost(f)) {
             return false;
         }
-        return paths == null || anyPath(f.path);
+        if (paths != null && !anyPath(f.path)) {
+            return false;
+        }
+        if (hostRegex != null && !anyHostRegex(f)) {
+            return false;
+        }
+        return pathRegex == null || f.path != null && pathRegex.matches(f.path);
+    }
+
+    private boolean anyHostRegex(Facts f) {
+        int count = Math.min(f.hostCount, Facts.MAX_HOSTS);
+        for (int i = 0; i < count; i++) {
+            String h = f.hosts[i];
+            if (h != null && hostRegex.matches(h)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean anyMethod(String method) {

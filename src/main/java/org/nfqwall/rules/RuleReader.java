@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class RuleReader {
     static final List<String> RULE_KEYS =
             List.of("name", "src", "dst", "sport", "dport", "protocol", "method", "host", "host_file", "path",
-                    "path_file", "alpn", "tls", "verdict");
+                    "path_file", "alpn", "tls", "host_regex", "path_regex", "verdict");
     static final List<String> TLS_KEYS = List.of("sni", "ech");
     /** Longest ALPN id: {@value} bytes (its length is one byte on the wire, RFC 7301 section 3.1). */
     static final int MAX_ALPN_LENGTH = 255;
@@ -95,6 +95,8 @@ final class RuleReader {
         Set<Protocol> protocols = keys.containsKey("protocol") ? protocols(value(keys, "protocol")) : null;
         List<String> alpns = keys.containsKey("alpn") ? alpns(value(keys, "alpn")) : null;
         TlsCondition tls = keys.containsKey("tls") ? tls(value(keys, "tls")) : null;
+        RegexCondition hostRegex = keys.containsKey("host_regex") ? regexes(value(keys, "host_regex")) : null;
+        RegexCondition pathRegex = keys.containsKey("path_regex") ? regexes(value(keys, "path_regex")) : null;
         Verdict verdict = null;
         int[] mark = {0};
         String[] markName = {null};
@@ -108,7 +110,7 @@ final class RuleReader {
             return null;
         }
         return new Rule(name, line, column, verdict, mark[0], markName[0], src, dst, sport, dport, host, paths,
-                methods, protocols, alpns, tls);
+                methods, protocols, alpns, tls, hostRegex, pathRegex);
     }
 
     private static Node value(Map<String, NodeTuple> keys, String key) {
@@ -218,6 +220,22 @@ final class RuleReader {
             return List.of();
         }
         return YamlValues.scalars(value(keys, key), "a file path", "a file path or a list of them", problems);
+    }
+
+    private RegexCondition regexes(Node node) {
+        List<String> regexes = new ArrayList<>();
+        for (ScalarNode s : YamlValues.scalars(node, "a string", "a string or a list of strings", problems)) {
+            try {
+                if (s.getValue().isEmpty()) {
+                    throw new BadValueException("empty regex, expected a regular expression in RE2 syntax");
+                }
+                RegexCondition.check(s.getValue());
+                regexes.add(s.getValue());
+            } catch (BadValueException e) {
+                problems.at(s, "bad regex " + YamlValues.quote(s.getValue()) + ": " + e.getMessage());
+            }
+        }
+        return RegexCondition.of(regexes);
     }
 
     private List<String> methods(Node node) {

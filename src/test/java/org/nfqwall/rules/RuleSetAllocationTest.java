@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Proves that matching allocates nothing per call, as the per-packet path requires. */
@@ -11,6 +13,8 @@ class RuleSetAllocationTest {
     private static final int CALLS = 100_000;
     /** Bytes tolerated over the whole run (measurement noise such as a lazily created MXBean). */
     private static final long SLACK_BYTES = 4096;
+    /** Host patterns in the large rule set: {@value}. */
+    private static final int BIG_HOSTS = 100_000;
 
     private static long allocatedBytes() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -67,6 +71,44 @@ class RuleSetAllocationTest {
         };
         // app2, video, none, none; beforeInspection: NEEDS_INSPECTION for all.
         assertAllocatesNothing(RuleSetMatchTest.example(), inputs, new int[] {1, 3, -1, -1});
+    }
+
+    /**
+     * A block list of {@value #BIG_HOSTS} names and wildcards, 1,000 path rules and a rule with
+     * 10,000 destination prefixes: matching is indexed and still allocates nothing.
+     */
+    @Test
+    void aHundredThousandHostRuleSetAllocatesNothing() {
+        StringBuilder yaml = new StringBuilder("rules:\n  - name: blocklist\n    host:\n");
+        for (int i = 0; i < BIG_HOSTS; i++) {
+            yaml.append(i % 10 == 0 ? "      - \"*.w" : "      - h").append(i).append(".blocked.example")
+                    .append(i % 10 == 0 ? "\"\n" : "\n");
+        }
+        yaml.append("    verdict: drop\n");
+        for (int i = 0; i < 1000; i++) {
+            yaml.append("  - {name: p").append(i).append(", path: \"/app").append(i).append("/*\", verdict: reject}\n");
+        }
+        yaml.append("  - name: nets\n    dst:\n");
+        for (int i = 0; i < 10_000; i++) {
+            yaml.append("      - 10.").append(i / 100).append('.').append(i % 100).append(".0/24\n");
+        }
+        yaml.append("    verdict: drop\n");
+        RuleSet rs = RuleSetMatchTest.load(yaml.toString());
+        Facts[] inputs = {
+            RuleSetMatchTest.request("GET", "/", "h99999.blocked.example"),
+            RuleSetMatchTest.request("GET", "/", "a.b.w99990.blocked.example"),
+            RuleSetMatchTest.request("GET", "/app999/x", "w99990.blocked.example"),
+            RuleSetMatchTest.request("GET", "/nothing", "nowhere.example.net"),
+            RuleSetMatchTest.flow("fd99:1::2", "fd99:2::2", 40000, 80),
+        };
+        ReferenceMatcher reference = new ReferenceMatcher(rs);
+        int[] expected = new int[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            expected[i] = reference.match(inputs[i]);
+        }
+        // blocklist (exact), blocklist (wildcard), p999, the 10.99.2.2 server is in nets, none.
+        assertEquals(List.of(0, 0, 1000, 1001, -1), Arrays.stream(expected).boxed().toList());
+        assertAllocatesNothing(rs, inputs, expected);
     }
 
     @Test
