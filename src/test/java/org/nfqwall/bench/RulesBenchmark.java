@@ -1,6 +1,10 @@
 package org.nfqwall.bench;
 
-import java.io.StringReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.List;
@@ -18,8 +22,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * What a rule lookup costs as rule sets grow: ten rules against a block list of
@@ -56,25 +58,47 @@ public class RulesBenchmark {
     private static final String REGEX_RULES = TEN_RULES.replace("rules:\n",
             "rules:\n  - {name: ad-servers, host_regex: \"ads?[0-9]*\\\\.(tracker|metrics)\\\\..*\", verdict: drop}\n");
 
-    /** The large rules file: the path rules first (exceptions before the block list, as admins write them). */
-    public static String largeRulesYaml() {
-        StringBuilder yaml = new StringBuilder(48 * BLOCKED_HOSTS);
-        yaml.append("rules:\n");
-        for (int i = 0; i < PATH_RULES; i++) {
-            yaml.append("  - {name: app").append(i).append(", path: \"/app").append(i).append("/*\", verdict: reject}\n");
-        }
-        int perRule = BLOCKED_HOSTS / BLOCK_RULES;
-        for (int r = 0; r < BLOCK_RULES; r++) {
-            yaml.append("  - name: block").append(r).append("\n    verdict: drop\n    host:\n");
-            for (int i = r * perRule; i < (r + 1) * perRule; i++) {
-                if (i % 10 == 0) {
-                    yaml.append("      - \"*.w").append(i).append(".blocked.example\"\n");
-                } else {
-                    yaml.append("      - h").append(i).append(".blocked.example\n");
-                }
+    /**
+     * Writes the large rules set as an admin keeps it: a rules file with the path rules first
+     * (exceptions before the block list) and block rules whose hosts come from list files
+     * ({@code host_file:}), one entry a line. Returns the rules file.
+     */
+    public static Path writeLargeRules() {
+        try {
+            Path dir = Files.createTempDirectory("nfqwall-bench");
+            dir.toFile().deleteOnExit();
+            StringBuilder yaml = new StringBuilder(64 * PATH_RULES);
+            yaml.append("rules:\n");
+            for (int i = 0; i < PATH_RULES; i++) {
+                yaml.append("  - {name: app").append(i).append(", path: \"/app").append(i).append("/*\", verdict: reject}\n");
             }
+            int perRule = BLOCKED_HOSTS / BLOCK_RULES;
+            for (int r = 0; r < BLOCK_RULES; r++) {
+                Path list = dir.resolve("block" + r + ".txt");
+                try (BufferedWriter out = Files.newBufferedWriter(list)) {
+                    out.write("# generated block list " + r + "\n");
+                    for (int i = r * perRule; i < (r + 1) * perRule; i++) {
+                        out.write(i % 10 == 0 ? "*.w" + i + ".blocked.example\n" : "h" + i + ".blocked.example\n");
+                    }
+                }
+                list.toFile().deleteOnExit();
+                yaml.append("  - {name: block").append(r).append(", host_file: block").append(r).append(".txt, verdict: drop}\n");
+            }
+            Path rules = dir.resolve("rules.yaml");
+            Files.writeString(rules, yaml);
+            rules.toFile().deleteOnExit();
+            return rules;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return yaml.toString();
+    }
+
+    static RuleSet load(Path file) {
+        RuleLoadResult r = RulesLoader.load(file);
+        if (!r.ok()) {
+            throw new IllegalStateException(r.errors().toString());
+        }
+        return r.ruleSet();
     }
 
     static RuleSet load(String yaml) {
@@ -132,7 +156,7 @@ public class RulesBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            rules = load(largeRulesYaml());
+            rules = load(writeLargeRules());
             exactHit = request("h987651.blocked.example", "/index.html");
             wildcardHit = request("cdn.img.w500000.blocked.example", "/index.html");
             pathHit = request("www.example.org", "/app9999/static/site.js");
@@ -192,28 +216,21 @@ public class RulesBenchmark {
 
     /**
      * Loads and compiles the large set {@code runs} times (default 3; the first includes class
-     * loading and JIT warm-up) and prints, per run, the wall time of {@link RulesLoader#parse},
-     * how much of it snakeyaml's node tree took (composed again alone, for the split), and the
-     * heap the loaded set retains (used heap after a full GC, minus before).
+     * loading and JIT warm-up) and prints, per run, the wall time of {@link RulesLoader#load},
+     * and the heap the loaded set retains (used heap after a full GC, minus before).
      */
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        String yaml = largeRulesYaml();
+        Path file = writeLargeRules();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         for (int run = 1; run <= runs; run++) {
             long before = usedAfterGc(memory);
             long t0 = System.nanoTime();
-            RuleSet rules = load(yaml);
+            RuleSet rules = load(file);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             long retained = usedAfterGc(memory) - before;
-            long t1 = System.nanoTime();
-            LoaderOptions options = new LoaderOptions();
-            options.setCodePointLimit(RulesLoader.MAX_FILE_SIZE);
-            new Yaml(options).compose(new StringReader(yaml));
-            long yamlMs = (System.nanoTime() - t1) / 1_000_000;
-            System.out.printf("load run %d: %d rules, %d host patterns: %d ms (YAML nodes about %d ms), "
-                    + "retained heap %d MB%n", run, rules.size(), countHosts(rules), ms, yamlMs,
-                    retained / (1024 * 1024));
+            System.out.printf("load run %d: %d rules, %d host patterns: %d ms, retained heap %d MB%n", run,
+                    rules.size(), countHosts(rules), ms, retained / (1024 * 1024));
         }
     }
 
