@@ -19,8 +19,9 @@ import org.nfqwall.stats.Counters;
 import sun.misc.Signal;
 
 /**
- * The {@code nfqwall run} process: loads the rules, binds the queue, runs the worker, reloads on
- * SIGHUP and stops cleanly on SIGTERM or SIGINT (exit 0).
+ * The {@code nfqwall run} process: loads the rules, opens the decision log, binds the queue, serves
+ * metrics when asked, runs the worker, reloads the rules and reopens the log file on SIGHUP, and
+ * stops cleanly on SIGTERM or SIGINT (exit 0).
  *
  * <p>The worker runs on its own thread; signals only set flags or swap the rule-set reference,
  * and a reload is loaded and compiled off the packet path before the swap. A file that fails to
