@@ -2,9 +2,12 @@ package org.nfqwall.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nfqwall.daemon.Daemon;
 import org.nfqwall.daemon.DaemonOptions;
+import org.nfqwall.daemon.LogFormat;
+import org.nfqwall.daemon.ObservabilityOptions;
 import org.nfqwall.engine.EngineConfig;
 import org.nfqwall.flow.BufferPool;
 import org.nfqwall.flow.FlowTable;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code nfqwall run --rules FILE --queue N}: the daemon, in the foreground. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the firewall daemon on one queue, in the foreground.",
-            "Logs one line per decision other than the default accept. SIGHUP reloads the rules file;",
+            "Logs one line per decision other than the default accept (JSON by default). SIGHUP reloads",
+            "the rules file and reopens --log-file;",
             "SIGTERM or SIGINT stops it (exit 0)."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--rules", required = true, paramLabel = "FILE", description = "The YAML rules file.")
@@ -59,6 +63,39 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--socket-buffer", paramLabel = "MIB", description = "Netlink socket receive buffer. Default: 16.")
     Integer socketBufferMib;
 
+    // Decision log and metrics (README "Decision log", "Metrics").
+    @Option(names = "--log-file", paramLabel = "PATH",
+            description = "Append decision lines to this file (reopened on SIGHUP, for logrotate). Default: standard output.")
+    Path logFile;
+
+    @Option(names = "--log-format", paramLabel = "json|text", defaultValue = "json",
+            converter = LogFormatConverter.class,
+            description = "json: one EVE-like JSON object per line; text: one line for people. Default: ${DEFAULT-VALUE}.")
+    LogFormat logFormat;
+
+    @Option(names = "--log-all", description = "Log every decision, default accepts too.")
+    boolean logAll;
+
+    @Option(names = "--log-rate", paramLabel = "N",
+            description = "Most decision lines a second; more are counted as suppressed (0: no limit). Default: "
+                    + ObservabilityOptions.DEFAULT_LOG_RATE + ".")
+    int logRate = ObservabilityOptions.DEFAULT_LOG_RATE;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics, e.g. 127.0.0.1:9469. Default: off.")
+    String metrics;
+
+    static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+        @Override
+        public LogFormat convert(String value) {
+            try {
+                return LogFormat.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected json or text, got \"" + value + "\"");
+            }
+        }
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -70,15 +107,18 @@ final class RunCommand implements Callable<Integer> {
                 queueLength != null ? queueLength : d.maxQueueLength(), !failClosed, d.batchSize(),
                 d.receiveTimeoutMillis());
         EngineConfig e;
+        ObservabilityOptions observe;
         try {
             if (flows < 1 || flowIdle < 1) {
                 throw new IllegalArgumentException("--flows and --flow-idle must be at least 1");
             }
             e = new EngineConfig(flows, flowIdle, maxHead, maxHello, bufferMib << 20, true);
+            observe = new ObservabilityOptions(logFile, logFormat, logAll, logRate,
+                    metrics == null ? null : ObservabilityOptions.parseAddress(metrics));
         } catch (IllegalArgumentException ex) {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
         PrintStream out = System.out;
-        return new Daemon(new DaemonOptions(rules, q, e), out, System.err).run();
+        return new Daemon(new DaemonOptions(rules, q, e, observe), out, System.err).run();
     }
 }

@@ -1,6 +1,8 @@
 package org.nfqwall.daemon;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,8 +19,9 @@ import org.nfqwall.stats.Counters;
 import sun.misc.Signal;
 
 /**
- * The {@code nfqwall run} process: loads the rules, binds the queue, runs the worker, reloads on
- * SIGHUP and stops cleanly on SIGTERM or SIGINT (exit 0).
+ * The {@code nfqwall run} process: loads the rules, opens the decision log, binds the queue, serves
+ * metrics when asked, runs the worker, reloads the rules and reopens the log file on SIGHUP, and
+ * stops cleanly on SIGTERM or SIGINT (exit 0).
  *
  * <p>The worker runs on its own thread; signals only set flags or swap the rule-set reference,
  * and a reload is loaded and compiled off the packet path before the swap. A file that fails to
@@ -46,26 +49,55 @@ public final class Daemon {
             return 1;
         }
         rules.set(loaded.ruleSet());
+        DecisionLog log;
+        try {
+            log = DecisionLog.open(options.observe(), out, err);
+        } catch (IOException e) {
+            err.println("nfqwall: not started: cannot open the decision log " + options.observe().logFile() + ": " + e);
+            return 1;
+        }
         QueueSocket socket;
         try {
             socket = QueueSocket.open(options.queue());
         } catch (NfqException | RuntimeException | LinkageError e) {
+            log.close();
             err.println("nfqwall: " + e.getMessage());
             return 1;
         }
-        try (DecisionLog log = new DecisionLog(out)) {
-            Engine engine = new Engine(options.engine(), rules, counters, log);
+        try (log) {
+            RuleDecisionCounts ruleCounts = new RuleDecisionCounts();
+            Engine engine = new Engine(options.engine(), rules, counters, (f, rule, verdict, mark) -> {
+                ruleCounts.decided(f, rule, verdict, mark);
+                log.decided(f, rule, verdict, mark);
+            });
             QueueWorker worker = new QueueWorker(socket, PacketBatch.allocate(options.queue()), engine);
+            MetricsServer metrics;
+            try {
+                metrics = startMetrics(engine, worker, log, ruleCounts);
+            } catch (IOException e) {
+                socket.close();
+                err.println("nfqwall: not started: cannot serve metrics on " + options.observe().metricsAddress() + ": " + e);
+                return 1;
+            }
             Thread thread = new Thread(worker, "nfqwall-queue-" + options.queue().queueNumber());
             Signal.handle(new Signal("TERM"), s -> worker.stop());
             Signal.handle(new Signal("INT"), s -> worker.stop());
-            Signal.handle(new Signal("HUP"), s -> reload(log));
+            Signal.handle(new Signal("HUP"), s -> {
+                log.reopen();
+                reload(log);
+            });
             log.info(String.format("nfqwall: queue %d, %s: %s, %s, socket buffer %d KiB%s", options.queue().queueNumber(),
                     options.rulesFile(), loaded.ruleSet().summary(),
                     options.queue().failOpen() ? "fail-open" : "fail-closed", socket.receiveBufferBytes() >> 10,
                     socket.receiveBufferForced() ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)"));
+            if (metrics != null) {
+                log.info("nfqwall: metrics on http://" + hostPort(options.observe().metricsAddress(), metrics.port()) + "/metrics");
+            }
             thread.start();
             joinUninterruptibly(thread);
+            if (metrics != null) {
+                metrics.close();
+            }
             log.info(summary(engine, worker, log));
             if (worker.failure() != null) {
                 err.println("nfqwall: queue " + options.queue().queueNumber() + " stopped: " + worker.failure().getMessage());
@@ -73,6 +105,24 @@ public final class Daemon {
             }
         }
         return 0;
+    }
+
+    /** The Prometheus endpoint asked for with {@code --metrics}, serving; null when not asked for. */
+    private MetricsServer startMetrics(Engine engine, QueueWorker worker, DecisionLog log, RuleDecisionCounts ruleCounts)
+            throws IOException {
+        InetSocketAddress address = options.observe().metricsAddress();
+        if (address == null) {
+            return null;
+        }
+        return MetricsServer.start(address, new MetricsServer.Sources(options.queue().queueNumber(), counters,
+                ruleCounts, worker.latency(), engine::flowCount, options.engine().flowCapacity(),
+                engine::flowEvictions, worker.socket()::enobufs, worker::internalErrors, log::suppressed,
+                KernelQueueStats::read));
+    }
+
+    private static String hostPort(InetSocketAddress address, int port) {
+        String host = address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** Loads, validates and compiles the rules file, then swaps it in; keeps the old rules on error. */

@@ -10,6 +10,11 @@ import org.nfqwall.nfq.QueueConfig;
  * @param rulesFile the YAML rules, re-read on SIGHUP
  * @param queue the kernel queue and its socket settings
  * @param engine flow-table and inspection limits
+ * @param observe decision log and metrics
  */
-public record DaemonOptions(Path rulesFile, QueueConfig queue, EngineConfig engine) {
+public record DaemonOptions(Path rulesFile, QueueConfig queue, EngineConfig engine, ObservabilityOptions observe) {
+    /** With the default decision log (JSON to standard output) and no metrics. */
+    public DaemonOptions(Path rulesFile, QueueConfig queue, EngineConfig engine) {
+        this(rulesFile, queue, engine, ObservabilityOptions.defaults());
+    }
 }

@@ -1,130 +1,232 @@
 package org.nfqwall.daemon;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.nfqwall.engine.DecisionListener;
-import org.nfqwall.rules.Addresses;
 import org.nfqwall.rules.Facts;
 import org.nfqwall.rules.Rule;
 import org.nfqwall.rules.Verdict;
 
 /**
- * Writes one line per decision other than the default accept, e.g.
- * {@code 2026-11-23T18:30:00.123Z DROP tcp 10.99.1.2:40000 -> 10.99.2.2:80 host=www.example.com path=/APP2/x rule=app2 line=14}.
+ * Writes one line per decision other than the default accept (every decision with
+ * {@code --log-all}), as EVE-like JSON ({@link EveJson}) or text ({@link TextLine}), to standard
+ * output or to a file that {@link #reopen} opens again after logrotate.
  *
- * <p>The worker thread formats the line and hands it to a bounded queue; a writer thread prints
- * it, so a slow terminal or pipe never stalls the packet path. When the queue is full the line
- * is counted as suppressed instead. {@link #decided} runs on the worker thread; everything else
- * is thread-safe.
+ * <p>The worker thread formats the line and hands it to a bounded queue; a writer thread writes
+ * it, so a slow disk, terminal or pipe never stalls the packet path. Lines beyond the rate
+ * limit (a token bucket, {@code --log-rate} a second) or beyond a full queue are counted as
+ * suppressed instead, and the next line written is preceded by a summary line with their count.
+ *
+ * <p>{@link #decided} runs on the worker thread only; {@link #info}, {@link #reopen},
+ * {@link #suppressed} and {@link #close} may be called from any thread (close after the worker
+ * has stopped, or its last lines may be lost).
  */
 public final class DecisionLog implements DecisionListener, AutoCloseable {
     /** Lines waiting to be written at most: {@value}. */
     public static final int QUEUE_LINES = 4096;
+    /** How long {@link #info} may wait for room in the queue, in milliseconds: {@value}. */
+    private static final long INFO_WAIT_MILLIS = 1000;
 
-    private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(QUEUE_LINES);
+    /** Lines to the decision output, the daemon's own messages, and the reopen request, in order. */
+    private record Entry(int kind, String text) {
+    }
+
+    private static final int DECISION = 0;
+    private static final int MESSAGE = 1;
+    private static final Entry REOPEN = new Entry(2, null);
+
+    private final BlockingQueue<Entry> lines = new ArrayBlockingQueue<>(QUEUE_LINES);
     private final AtomicLong suppressed = new AtomicLong();
-    private final PrintStream out;
+    private final LogOutput output;
+    private final PrintStream messages;
+    private final PrintStream err;
+    private final LogFormat format;
+    private final boolean logAll;
+    private final TokenBucket bucket;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
     private final Thread writer;
+    /** Suppressed lines not yet reported by a summary line; worker thread only. */
+    private long unreported;
+    private volatile boolean reopenRequested;
     private volatile boolean closing;
+    private boolean writeErrorReported;
 
+    /** Text lines to {@code out}, no rate limit: the daemon's log before these options existed. */
     public DecisionLog(PrintStream out) {
-        this.out = out;
+        this(LogOutput.of(out), out, out, LogFormat.TEXT, false, 0, Clock.systemUTC(), System::nanoTime);
+    }
+
+    DecisionLog(LogOutput output, PrintStream messages, PrintStream err, LogFormat format, boolean logAll,
+            int ratePerSecond, Clock clock, LongSupplier nanoTime) {
+        this.output = output;
+        this.messages = messages;
+        this.err = err;
+        this.format = format;
+        this.logAll = logAll;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.bucket = new TokenBucket(ratePerSecond, nanoTime.getAsLong());
         this.writer = new Thread(this::drain, "nfqwall-log");
         this.writer.setDaemon(true);
         this.writer.start();
     }
 
+    /**
+     * The decision log {@code options} ask for: decisions to {@code options.logFile()} (appended)
+     * or to {@code out}; the daemon's own messages to {@code out}; write errors to {@code err}.
+     *
+     * @throws IOException if the log file cannot be opened for appending
+     */
+    public static DecisionLog open(ObservabilityOptions options, PrintStream out, PrintStream err) throws IOException {
+        LogOutput output = options.logFile() == null ? LogOutput.of(out) : LogOutput.append(options.logFile());
+        return new DecisionLog(output, out, err, options.logFormat(), options.logAll(), options.logRatePerSecond(),
+                Clock.systemUTC(), System::nanoTime);
+    }
+
     @Override
     public void decided(Facts f, Rule rule, Verdict verdict, int mark) {
-        if (rule == null && verdict == Verdict.ACCEPT) {
+        if (!logAll && rule == null && verdict == Verdict.ACCEPT) {
             return;
         }
-        if (!lines.offer(format(Instant.now(), f, rule, verdict, mark))) {
-            suppressed.incrementAndGet();
+        if (!bucket.tryTake(nanoTime.getAsLong())) {
+            suppress();
+            return;
+        }
+        Instant now = clock.instant();
+        if (unreported > 0 && lines.offer(new Entry(DECISION, summary(now, unreported)))) {
+            unreported = 0;
+        }
+        String line = format == LogFormat.JSON ? EveJson.decision(now, f, rule, verdict, mark)
+                : TextLine.decision(now, f, rule, verdict, mark);
+        if (!lines.offer(new Entry(DECISION, line))) {
+            suppress();
         }
     }
 
-    /** Writes a line of the daemon's own (start, reload, stop) through the same queue. */
+    private void suppress() {
+        suppressed.incrementAndGet();
+        unreported++;
+    }
+
+    private String summary(Instant now, long count) {
+        return format == LogFormat.JSON ? EveJson.suppressed(now, count) : TextLine.suppressed(now, count);
+    }
+
+    /**
+     * Writes a line of the daemon's own (start, reload, stop) to standard output: as JSON
+     * ({@code event_type} {@code nfqwall_message}) when decisions share standard output in JSON,
+     * else as text. Waits up to a second for room; never call it on the worker thread.
+     */
     public void info(String message) {
+        Instant now = clock.instant();
+        boolean json = format == LogFormat.JSON && output.file() == null;
         try {
-            lines.offer(Instant.now() + " " + message, 1, TimeUnit.SECONDS);
+            lines.offer(new Entry(MESSAGE, json ? EveJson.message(now, message) : TextLine.message(now, message)),
+                    INFO_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Lines not written because the queue was full. */
+    /**
+     * Asks the writer to open the log file again at its path (after logrotate renamed it), once
+     * the lines queued before this call are written to the old file. Nothing for standard output.
+     * Any thread (the SIGHUP handler).
+     */
+    public void reopen() {
+        if (output.file() != null && !lines.offer(REOPEN)) {
+            reopenRequested = true;
+        }
+    }
+
+    /** Lines not written: over the rate limit or the queue full. */
     public long suppressed() {
         return suppressed.get();
     }
 
+    /** The text line of one decision; see {@link TextLine#decision}. */
     static String format(Instant time, Facts f, Rule rule, Verdict verdict, int mark) {
-        StringBuilder sb = new StringBuilder(160);
-        sb.append(time).append(' ').append(verdict.name());
-        if (verdict == Verdict.MARK) {
-            sb.append(String.format("(0x%x)", mark));
-        }
-        sb.append(' ').append(f.l4Protocol == 6 ? "tcp" : f.l4Protocol == 17 ? "udp" : String.valueOf(f.l4Protocol));
-        appendEndpoint(sb.append(' '), f.srcHi, f.srcLo, f.srcPort);
-        appendEndpoint(sb.append(" -> "), f.dstHi, f.dstLo, f.dstPort);
-        if (f.applicationKnown) {
-            sb.append(" proto=").append(f.protocol.label());
-        }
-        for (int i = 0; i < f.hostCount; i++) {
-            sb.append(" host=").append(f.hosts[i]);
-        }
-        if (f.method != null) {
-            sb.append(" method=").append(f.method);
-        }
-        if (f.path != null) {
-            sb.append(" path=").append(f.path);
-        }
-        if (rule != null) {
-            sb.append(" rule=").append(rule.name()).append(" line=").append(rule.line());
-        } else {
-            sb.append(" rule=(default)");
-        }
-        return sb.toString();
-    }
-
-    private static void appendEndpoint(StringBuilder sb, long hi, long lo, int port) {
-        String address = Addresses.format(hi, lo);
-        if (address.indexOf(':') < 0) {
-            sb.append(address).append(':').append(port);
-        } else {
-            sb.append('[').append(address).append("]:").append(port);
-        }
+        return TextLine.decision(time, f, rule, verdict, mark);
     }
 
     private void drain() {
         try {
             while (!closing || !lines.isEmpty()) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null) {
-                    out.println(line);
-                    if (lines.isEmpty()) {
-                        out.flush();
-                    }
+                if (reopenRequested) {
+                    reopenRequested = false;
+                    reopenNow();
+                }
+                Entry e = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    continue;
+                }
+                if (e == REOPEN) {
+                    reopenNow();
+                } else if (e.kind() == MESSAGE) {
+                    messages.println(e.text());
+                } else {
+                    output.stream().println(e.text());
+                }
+                if (lines.isEmpty()) {
+                    flush();
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.flush();
+        flush();
     }
 
-    /** Writes what is queued, then stops the writer thread. */
+    private void flush() {
+        messages.flush();
+        PrintStream s = output.stream();
+        s.flush();
+        if (s.checkError() && !writeErrorReported) {
+            // PrintStream keeps the error; say it once per file, not once per line.
+            writeErrorReported = true;
+            err.println("nfqwall: cannot write the decision log " + (output.file() != null ? output.file() : "(standard output)")
+                    + "; lines are lost until it is writable and reopened (SIGHUP)");
+        }
+    }
+
+    private void reopenNow() {
+        output.stream().flush();
+        try {
+            output.reopen();
+            writeErrorReported = false;
+        } catch (IOException e) {
+            err.println("nfqwall: cannot reopen the decision log " + output.file() + ": " + e.getMessage()
+                    + "; writing on to the old file");
+        }
+    }
+
+    /** Writes the pending summary and what is queued, then stops the writer and closes the file. */
     @Override
     public void close() {
+        if (unreported > 0) {
+            try {
+                if (lines.offer(new Entry(DECISION, summary(clock.instant(), unreported)), INFO_WAIT_MILLIS,
+                        TimeUnit.MILLISECONDS)) {
+                    unreported = 0;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         closing = true;
         try {
             writer.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        output.close();
     }
 }

@@ -1,5 +1,7 @@
 package org.nfqwall.daemon;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import org.nfqwall.engine.Engine;
 import org.nfqwall.engine.PacketVerdict;
@@ -7,6 +9,7 @@ import org.nfqwall.nfq.NfqException;
 import org.nfqwall.nfq.PacketBatch;
 import org.nfqwall.nfq.QueueSocket;
 import org.nfqwall.nfq.Verdicts;
+import org.nfqwall.stats.LatencyHistogram;
 
 /**
  * The loop of one queue: receive a batch, decide each packet, send the batch's verdicts in one
@@ -15,10 +18,20 @@ import org.nfqwall.nfq.Verdicts;
  * <p>Runs on its own thread and owns its socket, batch and engine; nothing on this path is shared
  * with other threads except the rule-set reference and the stop flag. {@link #stop} may be called
  * from any thread: the loop notices within the socket's receive timeout, verdicts what it holds,
- * unbinds the queue and returns.
+ * unbinds the queue and returns. {@link #latency} and {@link #internalErrors} may be read from any
+ * thread (metrics).
  */
 public final class QueueWorker implements Runnable {
     private static final long HOUSEKEEPING_NANOS = 1_000_000_000L;
+    private static final VarHandle INTERNAL_ERRORS;
+
+    static {
+        try {
+            INTERNAL_ERRORS = MethodHandles.lookup().findVarHandle(QueueWorker.class, "internalErrors", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final QueueSocket socket;
     private final PacketBatch batch;
@@ -26,6 +39,7 @@ public final class QueueWorker implements Runnable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private long internalErrors;
+    private final LatencyHistogram latency = new LatencyHistogram();
 
     public QueueWorker(QueueSocket socket, PacketBatch batch, Engine engine) {
         this.socket = socket;
@@ -42,6 +56,8 @@ public final class QueueWorker implements Runnable {
                 long now = System.nanoTime();
                 if (n > 0) {
                     verdictBatch(n, now);
+                    // Every packet of the batch was received by one call and answered by one send.
+                    latency.record(System.nanoTime() - now, n);
                 }
                 if (now - lastHousekeeping > HOUSEKEEPING_NANOS) {
                     engine.expireIdleFlows(now);
@@ -63,7 +79,7 @@ public final class QueueWorker implements Runnable {
                 v = engine.onPacket(buf, batch.payloadOffset(i), batch.payloadLength(i), batch.mark(i), now);
             } catch (RuntimeException e) {
                 // A bug must not take the network down with it: accept and count.
-                internalErrors++;
+                INTERNAL_ERRORS.setOpaque(this, internalErrors + 1);
                 v = PacketVerdict.ACCEPTED;
             }
             int id = batch.packetId(i);
@@ -95,7 +111,12 @@ public final class QueueWorker implements Runnable {
 
     /** Exceptions thrown by the engine (each packet accepted). */
     public long internalErrors() {
-        return internalErrors;
+        return (long) INTERNAL_ERRORS.getOpaque(this);
+    }
+
+    /** Receive-to-verdict time of the packets decided so far. */
+    public LatencyHistogram latency() {
+        return latency;
     }
 
     public QueueSocket socket() {

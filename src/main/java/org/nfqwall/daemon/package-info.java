@@ -1,2 +1,2 @@
-/** Process wiring: the queue worker, signals, rule reloads and the decision log. */
+/** Process wiring: the queue worker, signals, rule reloads, the decision log and the metrics endpoint. */
 package org.nfqwall.daemon;

@@ -1,5 +1,7 @@
 package org.nfqwall.flow;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.nfqwall.packet.PacketView;
 
 /**
@@ -42,6 +44,16 @@ public final class FlowTable {
 
     private int size;
     private long evictions;
+    private static final VarHandle EVICTIONS;
+
+    static {
+        try {
+            EVICTIONS = MethodHandles.lookup().findVarHandle(FlowTable.class, "evictions", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private long expirations;
 
     /**
@@ -100,7 +112,8 @@ public final class FlowTable {
      */
     public int insert(PacketView p, long nowNanos) {
         if (freeCount == 0) {
-            evictions++;
+            // Opaque: metrics read it from another thread and must never see half of it.
+            EVICTIONS.setOpaque(this, evictions + 1);
             remove(head);
         }
         int s = free[--freeCount];
@@ -184,7 +197,7 @@ public final class FlowTable {
 
     /** Flows pushed out because the table was full. */
     public long evictions() {
-        return evictions;
+        return (long) EVICTIONS.getOpaque(this);
     }
 
     /** Flows forgotten after being idle. */

@@ -4,6 +4,7 @@ import static org.nfqwall.nfq.Netlink.NETLINK_NETFILTER;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One bound NFQUEUE: receives packets in batches and sends their verdicts in batches, two native
@@ -33,7 +34,8 @@ public final class QueueSocket implements AutoCloseable {
     private int receiveBufferBytes;
     private boolean closed;
 
-    private long enobufs;
+    /** Rare, and read by metrics from another thread: atomic. */
+    private final AtomicLong enobufs = new AtomicLong();
     private long receiveCalls;
     private long packetsReceived;
     private long netlinkErrors;
@@ -111,7 +113,7 @@ public final class QueueSocket implements AutoCloseable {
                 return 0;
             }
             if (errno == ENOBUFS) {
-                enobufs++;
+                enobufs.incrementAndGet();
                 return 0;
             }
             throw failure(libc, "recvmmsg", errno);
@@ -166,7 +168,7 @@ public final class QueueSocket implements AutoCloseable {
                 }
                 int errno = Native.lastErrno();
                 if (errno == ENOBUFS) {
-                    enobufs++;
+                    enobufs.incrementAndGet();
                     if (++attempts == SEND_ATTEMPTS) {
                         return;
                     }
@@ -186,7 +188,7 @@ public final class QueueSocket implements AutoCloseable {
 
     /** ENOBUFS met by receives (the socket buffer overflowed: packets lost) and by verdict sends. */
     public long enobufs() {
-        return enobufs;
+        return enobufs.get();
     }
 
     /** Calls of {@code recvmmsg} made by {@link #receive}. */

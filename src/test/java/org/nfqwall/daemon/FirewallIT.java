@@ -81,7 +81,7 @@ class FirewallIT {
         ExecResult r = curl(v4("/APP2/secret"), "www.example.com", 2);
         assertEquals(28, r.exitCode(), "expected a timeout: " + r.describe());
         assertFalse(received("/APP2/secret"));
-        assertTrue(log().contains("rule=app2"), log());
+        assertTrue(log().contains("\"rule\":\"app2\""), log());
     }
 
     @Test

@@ -82,7 +82,7 @@ class ProtocolsIT {
             assertEquals(28, r.exitCode(), host + ": expected a timeout: " + r.describe());
             assertFalse(handshakeSeen(443, host), host);
         }
-        assertTrue(firewall.log().contains("rule=blocked-sni"), firewall.log());
+        assertTrue(firewall.log().contains("\"rule\":\"blocked-sni\""), firewall.log());
     }
 
     @Test
@@ -125,7 +125,7 @@ class ProtocolsIT {
         assertFalse(dropped.handshakeOk(), dropped.json());
         TlsResult allowed = lab.tlsClient(Lab.SERVER_V4, 443).sni(null).run();
         assertTrue(allowed.handshakeOk(), allowed.json());
-        assertTrue(firewall.log().contains("rule=no-sni-on-8443"), firewall.log());
+        assertTrue(firewall.log().contains("\"rule\":\"no-sni-on-8443\""), firewall.log());
     }
 
     private static List<String> quicInitials(String sni, int version, int packets, int dcidSeed) {
@@ -152,7 +152,8 @@ class ProtocolsIT {
         lab.sendUdpHex(Node.CLIENT, Lab.SERVER_V4, 443, blocked);
         FirewallUnderTest.sleep(1000);
         assertEquals(allowed + 1, lab.udpReceived(443), firewall.log());
-        assertTrue(firewall.log().contains("proto=quic host=blocked.example.org"), firewall.log());
+        assertTrue(firewall.log().contains("\"app_proto\":\"quic\"")
+                && firewall.log().contains("\"quic\":{\"sni\":\"blocked.example.org\""), firewall.log());
     }
 
     @Test
@@ -168,7 +169,7 @@ class ProtocolsIT {
         lab.splitClient(Lab.SERVER_V4, TORRENT_PORT).piece("hello, not a torrent\n").timeout(Duration.ofSeconds(2)).run();
         long after = Lab.eventually(Duration.ofSeconds(3), () -> lab.tcpSinkBytes(TORRENT_PORT), n -> n > before);
         assertEquals(before + 21, after);
-        assertTrue(firewall.log().contains("proto=bittorrent"), firewall.log());
+        assertTrue(firewall.log().contains("\"app_proto\":\"bittorrent\""), firewall.log());
     }
 
     @Test
