@@ -3,6 +3,7 @@ package org.nfqwall.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.nfqwall.control.ControlClient;
 import org.nfqwall.daemon.Daemon;
 import org.nfqwall.daemon.DaemonOptions;
 import org.nfqwall.engine.EngineConfig;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Option;
 /** {@code nfqwall run --rules FILE --queue N}: the daemon, in the foreground. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the firewall daemon on one queue, in the foreground.",
-            "Logs one line per decision other than the default accept. SIGHUP reloads the rules file;",
-            "SIGTERM or SIGINT stops it (exit 0)."})
+            "Logs one line per decision other than the default accept. SIGHUP (or nfqwall reload) reloads the",
+            "rules file; nfqwall stats and status ask it through the control socket. SIGTERM or SIGINT stops it (exit 0)."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--rules", required = true, paramLabel = "FILE", description = "The YAML rules file.")
     Path rules;
@@ -59,6 +60,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--socket-buffer", paramLabel = "MIB", description = "Netlink socket receive buffer. Default: 16.")
     Integer socketBufferMib;
 
+    @Option(names = "--control", paramLabel = "PATH", defaultValue = ControlClient.DEFAULT_SOCKET,
+            description = "The control socket (reload, stats, status), mode 0600. Default: ${DEFAULT-VALUE}.")
+    Path control;
+
+    @Option(names = "--control-group", paramLabel = "NAME",
+            description = "Make the control socket mode 0660 with this group: its members may use it too.")
+    String controlGroup;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -79,6 +88,6 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
         PrintStream out = System.out;
-        return new Daemon(new DaemonOptions(rules, q, e), out, System.err).run();
+        return new Daemon(new DaemonOptions(rules, q, e, control, controlGroup), out, System.err).run();
     }
 }

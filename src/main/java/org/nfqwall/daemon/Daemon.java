@@ -1,6 +1,9 @@
 package org.nfqwall.daemon;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,15 +17,19 @@ import org.nfqwall.rules.RuleSet;
 import org.nfqwall.rules.RulesLoader;
 import org.nfqwall.stats.Counter;
 import org.nfqwall.stats.Counters;
+import org.nfqwall.stats.KernelQueueStats;
+import org.nfqwall.stats.RuleCounters;
 import sun.misc.Signal;
 
 /**
  * The {@code nfqwall run} process: loads the rules, binds the queue, runs the worker, reloads on
- * SIGHUP and stops cleanly on SIGTERM or SIGINT (exit 0).
+ * SIGHUP or a control-socket request, answers statistics and status on the control socket, and
+ * stops cleanly on SIGTERM or SIGINT (exit 0).
  *
  * <p>The worker runs on its own thread; signals only set flags or swap the rule-set reference,
  * and a reload is loaded and compiled off the packet path before the swap. A file that fails to
- * load never replaces the rules in force.
+ * load never replaces the rules in force. The control socket has threads of its own
+ * ({@link ControlServer}).
  */
 public final class Daemon {
     private final DaemonOptions options;
@@ -46,6 +53,8 @@ public final class Daemon {
             return 1;
         }
         rules.set(loaded.ruleSet());
+        Instant started = Instant.now();
+        RuleReloader reloader = new RuleReloader(rules, options.rulesFile());
         QueueSocket socket;
         try {
             socket = QueueSocket.open(options.queue());
@@ -54,18 +63,32 @@ public final class Daemon {
             return 1;
         }
         try (DecisionLog log = new DecisionLog(out)) {
-            Engine engine = new Engine(options.engine(), rules, counters, log);
+            Engine engine = new Engine(options.engine(), rules, counters, new RuleCounters(), log);
             QueueWorker worker = new QueueWorker(socket, PacketBatch.allocate(options.queue()), engine);
             Thread thread = new Thread(worker, "nfqwall-queue-" + options.queue().queueNumber());
+            StatsCollector stats = new StatsCollector(engine, counters, socket, worker::internalErrors, log::suppressed,
+                    rules::get, Path.of(KernelQueueStats.PROC_FILE));
+            ControlServer control;
+            try {
+                control = ControlServer.start(options.controlSocket(), options.controlGroup(),
+                        new ControlCommands(reloader, rules::get, stats::collect, log::info, started,
+                                options.queue().queueNumber(), options.queue().failOpen()));
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                err.println("nfqwall: not started: control socket: " + e.getMessage());
+                return 1;
+            }
             Signal.handle(new Signal("TERM"), s -> worker.stop());
             Signal.handle(new Signal("INT"), s -> worker.stop());
-            Signal.handle(new Signal("HUP"), s -> reload(log));
-            log.info(String.format("nfqwall: queue %d, %s: %s, %s, socket buffer %d KiB%s", options.queue().queueNumber(),
-                    options.rulesFile(), loaded.ruleSet().summary(),
+            Signal.handle(new Signal("HUP"), s -> reload(reloader, log));
+            log.info(String.format("nfqwall: queue %d, %s: %s, %s, socket buffer %d KiB%s, control %s",
+                    options.queue().queueNumber(), options.rulesFile(), loaded.ruleSet().summary(),
                     options.queue().failOpen() ? "fail-open" : "fail-closed", socket.receiveBufferBytes() >> 10,
-                    socket.receiveBufferForced() ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)"));
+                    socket.receiveBufferForced() ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)",
+                    options.controlSocket()));
             thread.start();
             joinUninterruptibly(thread);
+            control.close();
             log.info(summary(engine, worker, log));
             if (worker.failure() != null) {
                 err.println("nfqwall: queue " + options.queue().queueNumber() + " stopped: " + worker.failure().getMessage());
@@ -75,17 +98,18 @@ public final class Daemon {
         return 0;
     }
 
-    /** Loads, validates and compiles the rules file, then swaps it in; keeps the old rules on error. */
-    private void reload(DecisionLog log) {
-        RuleLoadResult result = RulesLoader.load(options.rulesFile());
-        if (result.ok()) {
-            rules.set(result.ruleSet());
-            log.info("nfqwall: reloaded " + options.rulesFile() + ": " + result.ruleSet().summary());
+    /** SIGHUP: reloads the rules file in force (the last one loaded); keeps the old rules on error. */
+    private static void reload(RuleReloader reloader, DecisionLog log) {
+        RuleReloader.Outcome o = reloader.reload(null, false);
+        if (o.ok()) {
+            log.info("nfqwall: reloaded " + o.file() + " (SIGHUP): " + o.ruleSet().summary()
+                    + (o.diff().empty() ? ", no change" : ", " + o.diff().lines().size() + " change(s)"));
         } else {
-            for (RuleError e : result.errors()) {
+            for (RuleError e : o.errors()) {
                 log.info("nfqwall: " + e);
             }
-            log.info("nfqwall: reload refused, " + result.errors().size() + " error(s); keeping the previous rules");
+            log.info("nfqwall: reload of " + o.file() + " refused (SIGHUP), " + o.errors().size()
+                    + " error(s); keeping the previous rules");
         }
     }
 

@@ -10,6 +10,9 @@ import org.nfqwall.nfq.QueueConfig;
  * @param rulesFile the YAML rules, re-read on SIGHUP
  * @param queue the kernel queue and its socket settings
  * @param engine flow-table and inspection limits
+ * @param controlSocket the control socket's path
+ * @param controlGroup the group whose members may use the control socket (mode 0660), or null (mode 0600)
  */
-public record DaemonOptions(Path rulesFile, QueueConfig queue, EngineConfig engine) {
+public record DaemonOptions(Path rulesFile, QueueConfig queue, EngineConfig engine, Path controlSocket,
+                            String controlGroup) {
 }

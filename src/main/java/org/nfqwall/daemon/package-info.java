@@ -1,2 +1,2 @@
-/** Process wiring: the queue worker, signals, rule reloads and the decision log. */
+/** Process wiring: the queue worker, signals, rule reloads, the control-socket server and the decision log. */
 package org.nfqwall.daemon;

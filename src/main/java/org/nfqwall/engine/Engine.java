@@ -11,6 +11,7 @@ import org.nfqwall.rules.MarkBits;
 import org.nfqwall.rules.RuleSet;
 import org.nfqwall.stats.Counter;
 import org.nfqwall.stats.Counters;
+import org.nfqwall.stats.RuleCounters;
 
 /**
  * Decides one packet at a time: decodes it, finds its flow, hands the flow's client bytes (TCP)
@@ -39,14 +40,22 @@ public final class Engine {
     private final StreamInspection streams;
     private final DatagramInspection datagrams;
     private final FlowTable.SlotListener releaseSlot;
+    private final RuleCounters ruleCounters;
 
     public Engine(EngineConfig config, AtomicReference<RuleSet> rules, Counters counters, DecisionListener listener) {
+        this(config, rules, counters, new RuleCounters(), listener);
+    }
+
+    /** An engine that counts decisions per rule into {@code ruleCounters} (which it then owns for writing). */
+    public Engine(EngineConfig config, AtomicReference<RuleSet> rules, Counters counters, RuleCounters ruleCounters,
+            DecisionListener listener) {
         this.counters = counters;
+        this.ruleCounters = ruleCounters;
         this.verifyChecksums = config.verifyChecksums();
         this.table = new FlowTable(config.flowCapacity(), config.flowIdleSeconds());
         this.pool = BufferPool.withBudget(config.streamBufferBytes(), config.bufferBudgetBytes());
         this.flows = new FlowState[config.flowCapacity()];
-        this.decisions = new Decisions(rules, counters, listener);
+        this.decisions = new Decisions(rules, counters, ruleCounters, listener);
         this.streams = new StreamInspection(decisions, counters, config.maxHeadBytes(), config.maxClientHelloBytes());
         this.datagrams = new DatagramInspection(decisions, counters, config.maxClientHelloBytes());
         this.releaseSlot = slot -> flows[slot].release();
@@ -80,6 +89,7 @@ public final class Engine {
             return PacketVerdict.ACCEPTED;
         }
         decisions.begin(view);
+        decisions.packet(length);
         int slot = table.find(view, nowNanos);
         if (slot < 0) {
             if (tcp && !opensFlow()) {
@@ -118,6 +128,21 @@ public final class Engine {
     /** Flows pushed out because the table was full. */
     public long flowEvictions() {
         return table.evictions();
+    }
+
+    /** Most flows tracked at once. */
+    public int flowCapacity() {
+        return table.capacity();
+    }
+
+    /** Flows forgotten after being idle. */
+    public long flowExpirations() {
+        return table.expirations();
+    }
+
+    /** Decisions, packets and bytes per rule (read from any thread). */
+    public RuleCounters ruleCounters() {
+        return ruleCounters;
     }
 
     private boolean opensFlow() {
