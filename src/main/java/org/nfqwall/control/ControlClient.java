@@ -60,12 +60,23 @@ public final class ControlClient implements AutoCloseable {
     public ControlResponse send(ControlRequest request, Duration timeout) throws IOException, ProtocolException {
         ByteBuffer out = ByteBuffer.wrap((request.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (out.hasRemaining()) {
-            if (channel.write(out) == 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new SocketTimeoutException("the daemon did not take the request within " + timeout.toSeconds() + " s");
+        try {
+            while (out.hasRemaining()) {
+                if (channel.write(out) == 0) {
+                    if (System.nanoTime() > deadline) {
+                        throw new SocketTimeoutException("the daemon did not take the request within " + timeout.toSeconds() + " s");
+                    }
+                    Thread.onSpinWait();
                 }
-                Thread.onSpinWait();
+            }
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            // A daemon that refuses us writes its reason and closes before reading: that line is the answer.
+            try {
+                return ControlResponse.fromJson(readLine(deadline, timeout));
+            } catch (IOException | ProtocolException unread) {
+                throw e;
             }
         }
         return ControlResponse.fromJson(readLine(deadline, timeout));

@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -100,8 +102,9 @@ final class ControlServer implements AutoCloseable {
             }
             view.setPermissions(PosixFilePermissions.fromString(group != null ? "rw-rw----" : "rw-------"));
             UserPrincipal self = view.getOwner();
-            PeerPolicy policy = new PeerPolicy(Set.of(users.lookupPrincipalByName("root"), self), groupPrincipal, group,
-                    Path.of("/etc/group"));
+            // A set, not Set.of: the daemon's user is usually root itself.
+            Set<UserPrincipal> full = new HashSet<>(List.of(users.lookupPrincipalByName("root"), self));
+            PeerPolicy policy = new PeerPolicy(full, groupPrincipal, group, Path.of("/etc/group"));
             ControlServer s = new ControlServer(path, server, policy, handler);
             s.startThreads();
             return s;

@@ -66,7 +66,8 @@ public final class Daemon {
             Engine engine = new Engine(options.engine(), rules, counters, new RuleCounters(), log);
             QueueWorker worker = new QueueWorker(socket, PacketBatch.allocate(options.queue()), engine);
             Thread thread = new Thread(worker, "nfqwall-queue-" + options.queue().queueNumber());
-            StatsCollector stats = new StatsCollector(engine, counters, socket, worker::internalErrors, log::suppressed,
+            StatsCollector stats = new StatsCollector(engine, counters,
+                    () -> StatsCollector.QueueSocketCounters.of(socket), worker::internalErrors, log::suppressed,
                     rules::get, Path.of(KernelQueueStats.PROC_FILE));
             ControlServer control;
             try {

@@ -37,15 +37,22 @@ final class StatsCollector {
             + " them; the rest of a connection decided for good (offloaded, dropped, rejected) stays in the kernel and"
             + " is not counted here (iptables -v shows it)";
 
+    /** The queue socket's own counters (see {@link QueueSocket}). */
+    record QueueSocketCounters(long packets, long receiveCalls, long enobufs, long netlinkErrors) {
+        static QueueSocketCounters of(QueueSocket s) {
+            return new QueueSocketCounters(s.packetsReceived(), s.receiveCalls(), s.enobufs(), s.netlinkErrors());
+        }
+    }
+
     private final Engine engine;
     private final Counters counters;
-    private final QueueSocket socket;
+    private final Supplier<QueueSocketCounters> socket;
     private final LongSupplier internalErrors;
     private final LongSupplier logSuppressed;
     private final Supplier<RuleSet> rules;
     private final Path procFile;
 
-    StatsCollector(Engine engine, Counters counters, QueueSocket socket, LongSupplier internalErrors,
+    StatsCollector(Engine engine, Counters counters, Supplier<QueueSocketCounters> socket, LongSupplier internalErrors,
             LongSupplier logSuppressed, Supplier<RuleSet> rules, Path procFile) {
         this.engine = engine;
         this.counters = counters;
@@ -84,10 +91,11 @@ final class StatsCollector {
         engineCounters.put("log_lines_suppressed", logSuppressed.getAsLong());
         m.put("engine", engineCounters);
         Map<String, Object> queue = new LinkedHashMap<>();
-        queue.put("packets", socket.packetsReceived());
-        queue.put("receive_calls", socket.receiveCalls());
-        queue.put("enobufs", socket.enobufs());
-        queue.put("netlink_errors", socket.netlinkErrors());
+        QueueSocketCounters q = socket.get();
+        queue.put("packets", q.packets());
+        queue.put("receive_calls", q.receiveCalls());
+        queue.put("enobufs", q.enobufs());
+        queue.put("netlink_errors", q.netlinkErrors());
         m.put("queue_socket", queue);
         try {
             m.put("kernel_queues", kernelQueues(
