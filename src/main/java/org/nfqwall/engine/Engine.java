@@ -103,6 +103,14 @@ public final class Engine {
             return newFlow(buf, mark, nowNanos, tcp);
         }
         FlowState f = flows[slot];
+        if (tcp && reopens(f)) {
+            f.release();
+            table.remove(slot);
+            return newFlow(buf, mark, nowNanos, true);
+        }
+        if (tcp && (view.tcpFlags & PacketView.TCP_FIN) != 0) {
+            f.clientFin = true;
+        }
         long verdict = switch (f.state) {
             case FlowState.DROPPED -> PacketVerdict.DROPPED;
             case FlowState.ACCEPTED -> PacketVerdict.ACCEPTED;
@@ -145,6 +153,23 @@ public final class Engine {
         return ruleCounters;
     }
 
+    /**
+     * True when this SYN opens a new connection on the addresses and ports of a flow that is over:
+     * one accepted for good (its packets are no longer queued, so one that reaches us belongs to a
+     * new connection the kernel let through), or one whose client sent a FIN. Clients and NATs
+     * reuse ports, and a new connection must be inspected from its own start. A retransmitted SYN
+     * (same sequence number) is not new, and an open flow under inspection or a dropped one is
+     * never reset: a forged SYN must not make nfqwall forget what it holds or read the rest of a
+     * connection as old bytes.
+     */
+    private boolean reopens(FlowState f) {
+        int flags = view.tcpFlags & (PacketView.TCP_SYN | PacketView.TCP_ACK | PacketView.TCP_RST);
+        if (flags != PacketView.TCP_SYN || view.tcpSeq == f.synSeq) {
+            return false;
+        }
+        return f.state == FlowState.ACCEPTED || (f.state == FlowState.INSPECTING && f.clientFin);
+    }
+
     private boolean opensFlow() {
         int syn = view.tcpFlags & (PacketView.TCP_SYN | PacketView.TCP_ACK | PacketView.TCP_RST);
         return syn == PacketView.TCP_SYN || (view.payloadLength > 0 && (view.tcpFlags & PacketView.TCP_RST) == 0);
@@ -158,6 +183,9 @@ public final class Engine {
             flows[slot] = f;
         }
         f.reset();
+        if (tcp && (view.tcpFlags & PacketView.TCP_SYN) != 0) {
+            f.synSeq = view.tcpSeq;
+        }
         counters.increment(Counter.FLOWS);
         RuleSet rs = decisions.ruleSet();
         int idx = rs.matchBeforeInspection(decisions.application());
