@@ -26,7 +26,12 @@ import org.nfqwall.stats.RuleCounters;
  * <p>One engine per queue, used only by that queue's worker thread. The rule set is read once per
  * decision, so a reload takes effect at the next decision; flows already decided keep their
  * decision. After warm-up the per-packet path allocates nothing; decoding a request head or a
- * ClientHello allocates its strings, decrypting a QUIC Initial its crypto state.
+ * ClientHello allocates its strings, decrypting a QUIC Initial its crypto state. Decisions are
+ * counted per rule in its {@link RuleCounters}, laid out anew (once) for each new rule set.
+ *
+ * <p>The statistics accessors ({@link #flowCount}, {@link #flowCapacity}, {@link #flowEvictions},
+ * {@link #flowExpirations}, {@link #ruleCounters}) may be called from any thread: plain reads of
+ * what the worker writes, which may lag it slightly.
  */
 public final class Engine {
     private final Counters counters;
