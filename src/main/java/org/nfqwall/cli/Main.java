@@ -8,14 +8,18 @@ import picocli.CommandLine.Command;
  * {@code nfqwall}: the entry point; dispatches to one class per subcommand.
  *
  * <p>Exit codes: 0 ok, 1 invalid input (rules with errors, a queue that cannot be bound),
- * 2 usage (unknown option or command), 4 warnings only ({@code check --lint}).
+ * 2 usage (unknown option or command), 3 cannot reach the daemon (reload, stats, status),
+ * 4 warnings only ({@code check --lint}).
  */
 @Command(name = "nfqwall", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Application-layer firewall behind iptables NFQUEUE: HTTP host and URL rules.",
-        subcommands = {CheckCommand.class, ExplainCommand.class, IptablesCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, ExplainCommand.class, IptablesCommand.class, RunCommand.class,
+            ReloadCommand.class, StatsCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for input the user must fix (a rules file with errors, say). */
     public static final int EXIT_INVALID = 1;
+    /** Exit code when the daemon's control socket cannot be reached (or refuses us). */
+    public static final int EXIT_UNREACHABLE = 3;
     /** Exit code of {@code check --lint} for a valid file with warnings (so scripts tell them from errors). */
     public static final int EXIT_WARNINGS = 4;
 
@@ -36,6 +40,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, explain, iptables or run");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, explain, iptables, run, reload, stats or status");
     }
 }

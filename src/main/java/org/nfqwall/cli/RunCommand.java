@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.nfqwall.control.ControlClient;
 import org.nfqwall.daemon.Daemon;
 import org.nfqwall.daemon.DaemonOptions;
 import org.nfqwall.daemon.LogFormat;
@@ -21,9 +22,9 @@ import picocli.CommandLine.Option;
 /** {@code nfqwall run --rules FILE --queue N}: the daemon, in the foreground. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the firewall daemon on one queue, in the foreground.",
-            "Logs one line per decision other than the default accept (JSON by default). SIGHUP reloads",
-            "the rules file and reopens --log-file;",
-            "SIGTERM or SIGINT stops it (exit 0)."})
+            "Logs one line per decision other than the default accept (JSON by default). SIGHUP (or",
+            "nfqwall reload) reloads the rules file and reopens --log-file; nfqwall stats and status ask",
+            "it through the control socket. SIGTERM or SIGINT stops it (exit 0)."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--rules", required = true, paramLabel = "FILE", description = "The YAML rules file.")
     Path rules;
@@ -62,6 +63,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--socket-buffer", paramLabel = "MIB", description = "Netlink socket receive buffer. Default: 16.")
     Integer socketBufferMib;
+
+    @Option(names = "--control", paramLabel = "PATH", defaultValue = ControlClient.DEFAULT_SOCKET,
+            description = "The control socket (reload, stats, status), mode 0600. Default: ${DEFAULT-VALUE}.")
+    Path control;
+
+    @Option(names = "--control-group", paramLabel = "NAME",
+            description = "Make the control socket mode 0660 with this group: its members may use it too.")
+    String controlGroup;
 
     // Decision log and metrics (README "Decision log", "Metrics").
     @Option(names = "--log-file", paramLabel = "PATH",
@@ -119,6 +128,6 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
         PrintStream out = System.out;
-        return new Daemon(new DaemonOptions(rules, q, e, observe), out, System.err).run();
+        return new Daemon(new DaemonOptions(rules, q, e, observe, control, controlGroup), out, System.err).run();
     }
 }

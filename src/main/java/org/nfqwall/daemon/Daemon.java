@@ -3,6 +3,8 @@ package org.nfqwall.daemon;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,16 +18,20 @@ import org.nfqwall.rules.RuleSet;
 import org.nfqwall.rules.RulesLoader;
 import org.nfqwall.stats.Counter;
 import org.nfqwall.stats.Counters;
+import org.nfqwall.stats.KernelQueueStats;
+import org.nfqwall.stats.RuleCounters;
 import sun.misc.Signal;
 
 /**
  * The {@code nfqwall run} process: loads the rules, opens the decision log, binds the queue, serves
- * metrics when asked, runs the worker, reloads the rules and reopens the log file on SIGHUP, and
+ * metrics when asked, runs the worker, reloads the rules (and reopens the log file) on SIGHUP or a
+ * control-socket request, answers statistics and status on the control socket, and
  * stops cleanly on SIGTERM or SIGINT (exit 0).
  *
  * <p>The worker runs on its own thread; signals only set flags or swap the rule-set reference,
  * and a reload is loaded and compiled off the packet path before the swap. A file that fails to
- * load never replaces the rules in force.
+ * load never replaces the rules in force. The control socket has threads of its own
+ * ({@link ControlServer}).
  */
 public final class Daemon {
     private final DaemonOptions options;
@@ -56,6 +62,8 @@ public final class Daemon {
             err.println("nfqwall: not started: cannot open the decision log " + options.observe().logFile() + ": " + e);
             return 1;
         }
+        Instant started = Instant.now();
+        RuleReloader reloader = new RuleReloader(rules, options.rulesFile());
         QueueSocket socket;
         try {
             socket = QueueSocket.open(options.queue());
@@ -66,7 +74,7 @@ public final class Daemon {
         }
         try (log) {
             RuleDecisionCounts ruleCounts = new RuleDecisionCounts();
-            Engine engine = new Engine(options.engine(), rules, counters, (f, rule, verdict, mark) -> {
+            Engine engine = new Engine(options.engine(), rules, counters, new RuleCounters(), (f, rule, verdict, mark) -> {
                 ruleCounts.decided(f, rule, verdict, mark);
                 log.decided(f, rule, verdict, mark);
             });
@@ -80,21 +88,39 @@ public final class Daemon {
                 return 1;
             }
             Thread thread = new Thread(worker, "nfqwall-queue-" + options.queue().queueNumber());
+            StatsCollector stats = new StatsCollector(engine, counters,
+                    () -> StatsCollector.QueueSocketCounters.of(socket), worker::internalErrors, log::suppressed,
+                    rules::get, Path.of(KernelQueueStats.PROC_FILE));
+            ControlServer control;
+            try {
+                control = ControlServer.start(options.controlSocket(), options.controlGroup(),
+                        new ControlCommands(reloader, rules::get, stats::collect, log::info, started,
+                                options.queue().queueNumber(), options.queue().failOpen()));
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                if (metrics != null) {
+                    metrics.close();
+                }
+                err.println("nfqwall: not started: control socket: " + e.getMessage());
+                return 1;
+            }
             Signal.handle(new Signal("TERM"), s -> worker.stop());
             Signal.handle(new Signal("INT"), s -> worker.stop());
             Signal.handle(new Signal("HUP"), s -> {
                 log.reopen();
-                reload(log);
+                reload(reloader, log);
             });
-            log.info(String.format("nfqwall: queue %d, %s: %s, %s, socket buffer %d KiB%s", options.queue().queueNumber(),
-                    options.rulesFile(), loaded.ruleSet().summary(),
+            log.info(String.format("nfqwall: queue %d, %s: %s, %s, socket buffer %d KiB%s, control %s",
+                    options.queue().queueNumber(), options.rulesFile(), loaded.ruleSet().summary(),
                     options.queue().failOpen() ? "fail-open" : "fail-closed", socket.receiveBufferBytes() >> 10,
-                    socket.receiveBufferForced() ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)"));
+                    socket.receiveBufferForced() ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)",
+                    options.controlSocket()));
             if (metrics != null) {
                 log.info("nfqwall: metrics on http://" + hostPort(options.observe().metricsAddress(), metrics.port()) + "/metrics");
             }
             thread.start();
             joinUninterruptibly(thread);
+            control.close();
             if (metrics != null) {
                 metrics.close();
             }
@@ -125,17 +151,18 @@ public final class Daemon {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** Loads, validates and compiles the rules file, then swaps it in; keeps the old rules on error. */
-    private void reload(DecisionLog log) {
-        RuleLoadResult result = RulesLoader.load(options.rulesFile());
-        if (result.ok()) {
-            rules.set(result.ruleSet());
-            log.info("nfqwall: reloaded " + options.rulesFile() + ": " + result.ruleSet().summary());
+    /** SIGHUP: reloads the rules file in force (the last one loaded); keeps the old rules on error. */
+    private static void reload(RuleReloader reloader, DecisionLog log) {
+        RuleReloader.Outcome o = reloader.reload(null, false);
+        if (o.ok()) {
+            log.info("nfqwall: reloaded " + o.file() + " (SIGHUP): " + o.ruleSet().summary()
+                    + (o.diff().empty() ? ", no change" : ", " + o.diff().lines().size() + " change(s)"));
         } else {
-            for (RuleError e : result.errors()) {
+            for (RuleError e : o.errors()) {
                 log.info("nfqwall: " + e);
             }
-            log.info("nfqwall: reload refused, " + result.errors().size() + " error(s); keeping the previous rules");
+            log.info("nfqwall: reload of " + o.file() + " refused (SIGHUP), " + o.errors().size()
+                    + " error(s); keeping the previous rules");
         }
     }
 

@@ -11,10 +11,9 @@ import org.nfqwall.nfq.QueueConfig;
  * @param queue the kernel queue and its socket settings
  * @param engine flow-table and inspection limits
  * @param observe decision log and metrics
+ * @param controlSocket the control socket's path
+ * @param controlGroup the group whose members may use the control socket (mode 0660), or null (mode 0600)
  */
-public record DaemonOptions(Path rulesFile, QueueConfig queue, EngineConfig engine, ObservabilityOptions observe) {
-    /** With the default decision log (JSON to standard output) and no metrics. */
-    public DaemonOptions(Path rulesFile, QueueConfig queue, EngineConfig engine) {
-        this(rulesFile, queue, engine, ObservabilityOptions.defaults());
-    }
+public record DaemonOptions(Path rulesFile, QueueConfig queue, EngineConfig engine, ObservabilityOptions observe,
+                            Path controlSocket, String controlGroup) {
 }

@@ -20,6 +20,7 @@ import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.nfqwall.rules.Verdict;
+import org.nfqwall.stats.KernelQueueStats;
 import org.nfqwall.stats.Counter;
 import org.nfqwall.stats.Counters;
 import org.nfqwall.stats.LatencyHistogram;
@@ -161,7 +162,7 @@ public final class MetricsServer implements AutoCloseable {
         GaugeWithCallback.builder().name("nfqwall_kernel_queue_waiting")
                 .help("Packets in the kernel queue now, waiting for a verdict.")
                 .labelNames("queue")
-                .callback(cb -> s.kernel().apply(s.queue()).ifPresent(k -> cb.call(k.waiting(), queue)))
+                .callback(cb -> s.kernel().apply(s.queue()).ifPresent(k -> cb.call(k.queueTotal(), queue)))
                 .register(registry);
     }
 

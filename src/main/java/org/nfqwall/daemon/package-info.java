@@ -1,2 +1,2 @@
-/** Process wiring: the queue worker, signals, rule reloads, the decision log and the metrics endpoint. */
+/** Process wiring: the queue worker, signals, rule reloads, the control-socket server, the decision log and the metrics endpoint. */
 package org.nfqwall.daemon;

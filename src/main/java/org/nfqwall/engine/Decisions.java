@@ -9,6 +9,7 @@ import org.nfqwall.rules.RuleSet;
 import org.nfqwall.rules.Verdict;
 import org.nfqwall.stats.Counter;
 import org.nfqwall.stats.Counters;
+import org.nfqwall.stats.RuleCounters;
 
 /**
  * Turns what inspection learnt into a decision and the decision into a packet verdict: matches
@@ -26,12 +27,23 @@ final class Decisions {
     private final AtomicReference<RuleSet> rules;
     private final Counters counters;
     private final DecisionListener listener;
+    private final RuleCounters ruleCounters;
     private final Facts facts = new Facts();
+    /** The rule set {@link #ruleCounters} is laid out for. */
+    private RuleSet counted;
+    /** Length of the packet being decided; 0 once a decision has counted it. */
+    private int packetBytes;
 
-    Decisions(AtomicReference<RuleSet> rules, Counters counters, DecisionListener listener) {
+    Decisions(AtomicReference<RuleSet> rules, Counters counters, RuleCounters ruleCounters, DecisionListener listener) {
         this.rules = rules;
         this.counters = counters;
+        this.ruleCounters = ruleCounters;
         this.listener = listener;
+    }
+
+    /** A new packet of {@code length} bytes: the first decision it carries counts it for its rule. */
+    void packet(int length) {
+        packetBytes = length;
     }
 
     /** The facts, application part cleared, for an inspector to fill before deciding. */
@@ -115,9 +127,13 @@ final class Decisions {
         if (rule == null) {
             counters.increment(Counter.DECIDED_BY_DEFAULT);
         }
+        countForRule(rs, idx);
         listener.decided(facts, rule, v, ruleMark);
         int keep = mark & ~MarkBits.RESERVED_MASK;
         int leave = offload ? MarkBits.VERDICT | MarkBits.OFFLOAD : 0;
+        if (offload && (v == Verdict.ACCEPT || v == Verdict.MARK)) {
+            counters.increment(Counter.FLOWS_OFFLOADED);
+        }
         switch (v) {
             case DROP:
                 counters.increment(Counter.DECIDED_DROP);
@@ -132,6 +148,24 @@ final class Decisions {
             default:
                 counters.increment(Counter.DECIDED_ACCEPT);
                 return offload ? PacketVerdict.encode(PacketVerdict.REPEAT, keep | leave) : PacketVerdict.ACCEPTED;
+        }
+    }
+
+    /** Per-rule counts; the first decision with a new rule set lays the counters out for it (allocates, once). */
+    private void countForRule(RuleSet rs, int idx) {
+        if (rs != counted) {
+            String[] names = new String[rs.size()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = rs.rule(i).name();
+            }
+            ruleCounters.bind(names);
+            counted = rs;
+        }
+        int slot = idx >= 0 ? idx : rs.size();
+        ruleCounters.decided(slot, System.currentTimeMillis());
+        if (packetBytes > 0) {
+            ruleCounters.packet(slot, packetBytes);
+            packetBytes = 0;
         }
     }
 

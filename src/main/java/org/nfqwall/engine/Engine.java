@@ -11,6 +11,7 @@ import org.nfqwall.rules.MarkBits;
 import org.nfqwall.rules.RuleSet;
 import org.nfqwall.stats.Counter;
 import org.nfqwall.stats.Counters;
+import org.nfqwall.stats.RuleCounters;
 
 /**
  * Decides one packet at a time: decodes it, finds its flow, hands the flow's client bytes (TCP)
@@ -25,7 +26,12 @@ import org.nfqwall.stats.Counters;
  * <p>One engine per queue, used only by that queue's worker thread. The rule set is read once per
  * decision, so a reload takes effect at the next decision; flows already decided keep their
  * decision. After warm-up the per-packet path allocates nothing; decoding a request head or a
- * ClientHello allocates its strings, decrypting a QUIC Initial its crypto state.
+ * ClientHello allocates its strings, decrypting a QUIC Initial its crypto state. Decisions are
+ * counted per rule in its {@link RuleCounters}, laid out anew (once) for each new rule set.
+ *
+ * <p>The statistics accessors ({@link #flowCount}, {@link #flowCapacity}, {@link #flowEvictions},
+ * {@link #flowExpirations}, {@link #ruleCounters}) may be called from any thread: plain reads of
+ * what the worker writes, which may lag it slightly.
  */
 public final class Engine {
     private final Counters counters;
@@ -39,14 +45,22 @@ public final class Engine {
     private final StreamInspection streams;
     private final DatagramInspection datagrams;
     private final FlowTable.SlotListener releaseSlot;
+    private final RuleCounters ruleCounters;
 
     public Engine(EngineConfig config, AtomicReference<RuleSet> rules, Counters counters, DecisionListener listener) {
+        this(config, rules, counters, new RuleCounters(), listener);
+    }
+
+    /** An engine that counts decisions per rule into {@code ruleCounters} (which it then owns for writing). */
+    public Engine(EngineConfig config, AtomicReference<RuleSet> rules, Counters counters, RuleCounters ruleCounters,
+            DecisionListener listener) {
         this.counters = counters;
+        this.ruleCounters = ruleCounters;
         this.verifyChecksums = config.verifyChecksums();
         this.table = new FlowTable(config.flowCapacity(), config.flowIdleSeconds());
         this.pool = BufferPool.withBudget(config.streamBufferBytes(), config.bufferBudgetBytes());
         this.flows = new FlowState[config.flowCapacity()];
-        this.decisions = new Decisions(rules, counters, listener);
+        this.decisions = new Decisions(rules, counters, ruleCounters, listener);
         this.streams = new StreamInspection(decisions, counters, config.maxHeadBytes(), config.maxClientHelloBytes());
         this.datagrams = new DatagramInspection(decisions, counters, config.maxClientHelloBytes());
         this.releaseSlot = slot -> flows[slot].release();
@@ -80,6 +94,7 @@ public final class Engine {
             return PacketVerdict.ACCEPTED;
         }
         decisions.begin(view);
+        decisions.packet(length);
         int slot = table.find(view, nowNanos);
         if (slot < 0) {
             if (tcp && !opensFlow()) {
@@ -93,6 +108,14 @@ public final class Engine {
             return newFlow(buf, mark, nowNanos, tcp);
         }
         FlowState f = flows[slot];
+        if (tcp && reopens(f)) {
+            f.release();
+            table.remove(slot);
+            return newFlow(buf, mark, nowNanos, true);
+        }
+        if (tcp && (view.tcpFlags & PacketView.TCP_FIN) != 0) {
+            f.clientFin = true;
+        }
         long verdict = switch (f.state) {
             case FlowState.DROPPED -> PacketVerdict.DROPPED;
             case FlowState.ACCEPTED -> PacketVerdict.ACCEPTED;
@@ -120,6 +143,38 @@ public final class Engine {
         return table.evictions();
     }
 
+    /** Most flows tracked at once. */
+    public int flowCapacity() {
+        return table.capacity();
+    }
+
+    /** Flows forgotten after being idle. */
+    public long flowExpirations() {
+        return table.expirations();
+    }
+
+    /** Decisions, packets and bytes per rule (read from any thread). */
+    public RuleCounters ruleCounters() {
+        return ruleCounters;
+    }
+
+    /**
+     * True when this SYN opens a new connection on the addresses and ports of a flow that is over:
+     * one accepted for good (its packets are no longer queued, so one that reaches us belongs to a
+     * new connection the kernel let through), or one whose client sent a FIN. Clients and NATs
+     * reuse ports, and a new connection must be inspected from its own start. A retransmitted SYN
+     * (same sequence number) is not new, and an open flow under inspection or a dropped one is
+     * never reset: a forged SYN must not make nfqwall forget what it holds or read the rest of a
+     * connection as old bytes.
+     */
+    private boolean reopens(FlowState f) {
+        int flags = view.tcpFlags & (PacketView.TCP_SYN | PacketView.TCP_ACK | PacketView.TCP_RST);
+        if (flags != PacketView.TCP_SYN || view.tcpSeq == f.synSeq) {
+            return false;
+        }
+        return f.state == FlowState.ACCEPTED || (f.state == FlowState.INSPECTING && f.clientFin);
+    }
+
     private boolean opensFlow() {
         int syn = view.tcpFlags & (PacketView.TCP_SYN | PacketView.TCP_ACK | PacketView.TCP_RST);
         return syn == PacketView.TCP_SYN || (view.payloadLength > 0 && (view.tcpFlags & PacketView.TCP_RST) == 0);
@@ -133,6 +188,9 @@ public final class Engine {
             flows[slot] = f;
         }
         f.reset();
+        if (tcp && (view.tcpFlags & PacketView.TCP_SYN) != 0) {
+            f.synSeq = view.tcpSeq;
+        }
         counters.increment(Counter.FLOWS);
         RuleSet rs = decisions.ruleSet();
         int idx = rs.matchBeforeInspection(decisions.application());

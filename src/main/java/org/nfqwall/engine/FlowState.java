@@ -31,6 +31,10 @@ final class FlowState {
     boolean sawHttp;
     /** Datagrams inspected on a UDP flow. */
     int datagrams;
+    /** Sequence number of the SYN that opened the flow, or -1 (first seen mid-stream, or UDP). */
+    long synSeq;
+    /** The client sent a FIN: nothing it sends on this connection can reach the server's application any more. */
+    boolean clientFin;
 
     FlowState(BufferPool pool) {
         this.stream = new StreamReassembler(pool);
@@ -45,6 +49,8 @@ final class FlowState {
         content = ContentSniffer.NEED_MORE;
         sawHttp = false;
         datagrams = 0;
+        synSeq = -1;
+        clientFin = false;
     }
 
     void release() {

@@ -24,6 +24,8 @@ public enum Counter {
     LOOPED_VERDICTS,
     /** Flows created in the flow table. */
     FLOWS,
+    /** Flows accepted for good and handed to the kernel (connmark): their later packets are not queued. */
+    FLOWS_OFFLOADED,
     /** HTTP request heads decoded. */
     HTTP_REQUESTS,
     /** Flows whose bytes were not HTTP. */

@@ -1,2 +1,2 @@
-/** Counters kept by the packet path and read by the control plane. */
+/** Counters kept by the packet path (per engine, per rule) and the kernel's queue counters, read by the control plane. */
 package org.nfqwall.stats;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.nfqwall.rules.Verdict;
 import org.nfqwall.stats.Counter;
 import org.nfqwall.stats.Counters;
+import org.nfqwall.stats.KernelQueueStats;
 import org.nfqwall.stats.LatencyHistogram;
 
 class MetricsServerTest {
@@ -29,7 +30,7 @@ class MetricsServerTest {
     private final RuleDecisionCounts rules = new RuleDecisionCounts();
     private final LatencyHistogram latency = new LatencyHistogram();
     private final AtomicLong evictions = new AtomicLong();
-    private Optional<KernelQueueStats> kernel = KernelQueueStats.parse(KernelQueueStatsTest.FIXTURE, 10);
+    private Optional<KernelQueueStats> kernel = Optional.of(new KernelQueueStats(10, 4242, 17, 2, 65535, 1234, 4294967295L, 123456789));
     private MetricsServer server;
 
     @AfterEach

@@ -1,0 +1,41 @@
+package org.nfqwall.cli;
+
+import java.util.concurrent.Callable;
+import org.nfqwall.control.ControlRequest;
+import org.nfqwall.control.ControlResponse;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code nfqwall status}: one line about the running daemon, or exit 3 when there is none. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"One line about the running daemon: queue, rules file and summary, uptime, fail-open or closed.", ""},
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:running", "2:usage", "3:cannot reach the daemon"})
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    DaemonCall daemon;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ControlResponse r;
+        try {
+            r = daemon.call(ControlRequest.status());
+        } catch (DaemonCall.UnreachableException e) {
+            return DaemonCall.unreachable(spec.commandLine().getErr(), e);
+        }
+        spec.commandLine().getOut().println(line(r));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** {@code running, pid 42, queue 10, FILE: SUMMARY, up 2h03m, fail-open}. */
+    static String line(ControlResponse r) {
+        return "running, pid " + r.number("pid", 0) + ", queue " + r.number("queue", 0) + ", " + r.string("rules_file")
+                + ": " + r.string("rules_summary") + ", up " + StatsView.duration(r.number("uptime_seconds", 0))
+                + ", " + (r.flag("fail_open") ? "fail-open" : "fail-closed");
+    }
+}
