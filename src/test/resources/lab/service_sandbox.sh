@@ -27,7 +27,9 @@ mount --bind /proc/sys /proc/sys
 mount -o remount,bind,ro /proc/sys
 mount -o remount,bind,ro /sys
 for dir in /home /root /run/user; do
-    [ -d "$dir" ] && mount -t tmpfs -o ro,mode=000 tmpfs "$dir"
+    if [ -d "$dir" ]; then
+        mount -t tmpfs -o ro,mode=000 tmpfs "$dir"
+    fi
 done
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
 mount -t tmpfs -o mode=755,nosuid,noexec tmpfs /dev
