@@ -8,6 +8,8 @@
 #   ProtectHome=yes              /home, /root and /run/user empty and inaccessible
 #   PrivateTmp=yes               a fresh, empty /tmp (so the jar and rules must live elsewhere)
 #   PrivateDevices=yes           a /dev with only null, zero, full, random, urandom and tty
+#   RuntimeDirectory=nfqwall     a writable /run/nfqwall (mode 0750, owned by USER) for the
+#                                control socket, on a fresh /run
 # then, with setpriv (util-linux):
 #   User=, Group=                real and effective uid and gid of USER, its groups
 #   AmbientCapabilities=CAPS, CapabilityBoundingSet=CAPS (setpriv's list, e.g. "+net_admin", or
@@ -32,6 +34,9 @@ for dir in /home /root /run/user; do
     fi
 done
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
+mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run
+mkdir -m 0750 /run/nfqwall
+chown "$user:$(id -gn "$user")" /run/nfqwall
 mount -t tmpfs -o mode=755,nosuid,noexec tmpfs /dev
 mknod -m 666 /dev/null c 1 3
 mknod -m 666 /dev/zero c 1 5

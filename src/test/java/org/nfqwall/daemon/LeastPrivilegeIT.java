@@ -142,8 +142,9 @@ class LeastPrivilegeIT {
         ExecResult r = curl("/APP2/confined", 2);
         assertEquals(28, r.exitCode(), "expected a timeout: " + r.describe());
         assertFalse(received("/APP2/confined"));
-        String logged = Lab.eventually(Duration.ofSeconds(5), LeastPrivilegeIT::log, l -> l.contains("rule=app2"));
-        assertTrue(logged.contains("DROP tcp") && logged.contains("rule=app2"), logged);
+        String logged = Lab.eventually(Duration.ofSeconds(5), LeastPrivilegeIT::log,
+                l -> l.contains("\"action\":\"drop\",\"rule\":\"app2\""));
+        assertTrue(logged.contains("\"action\":\"drop\",\"rule\":\"app2\"") && logged.contains("/APP2/confined"), logged);
     }
 
     @Test
@@ -196,7 +197,7 @@ class LeastPrivilegeIT {
     }
 
     /**
-     * A world-readable copy of the jar and rules/example.yaml under /var/tmp: the test user may not
+     * A world-readable copy of the jar, rules/example.yaml and its lists under /var/tmp: the test user may not
      * be able to reach target/, and the sandbox gives the daemon a private, empty /tmp.
      */
     private static Path readableStage() throws IOException {
@@ -206,7 +207,18 @@ class LeastPrivilegeIT {
         Path base = Path.of(System.getProperty("nfqwall.basedir", "."));
         Files.copy(FirewallUnderTest.jar(), dir.resolve("nfqwall.jar"));
         Files.copy(base.resolve("rules/example.yaml"), dir.resolve("rules.yaml"));
-        for (String name : List.of("nfqwall.jar", "rules.yaml")) {
+        // The example's list files, at the same place relative to the rules file.
+        Path lists = Files.createDirectory(dir.resolve("lists"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.setPosixFilePermissions(lists, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> names = new java.util.ArrayList<>(List.of("nfqwall.jar", "rules.yaml"));
+        try (var listFiles = Files.list(base.resolve("rules/lists"))) {
+            for (Path f : listFiles.toList()) {
+                Files.copy(f, lists.resolve(f.getFileName()));
+                names.add("lists/" + f.getFileName());
+            }
+        }
+        for (String name : names) {
             Files.setPosixFilePermissions(dir.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
         }
         return dir;
