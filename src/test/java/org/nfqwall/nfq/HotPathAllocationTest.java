@@ -8,11 +8,11 @@ import static org.nfqwall.nfq.NetlinkFixtures.ERROR_REPLY;
 import static org.nfqwall.nfq.NetlinkFixtures.PACKET;
 import static org.nfqwall.nfq.NetlinkFixtures.write;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import org.junit.jupiter.api.Test;
+import org.nfqwall.testing.Allocations;
 
 /**
  * Proves that the per-batch and per-packet work of a queue allocates nothing: 100,000 iterations
@@ -21,9 +21,6 @@ import org.junit.jupiter.api.Test;
 class HotPathAllocationTest {
     private static final int ITERATIONS = 100_000;
     private static final int MSG_DONTWAIT = 0x40;
-
-    private final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @Test
     void buildingVerdictsAndParsingPacketsAllocatesNothing() {
@@ -37,16 +34,12 @@ class HotPathAllocationTest {
                 .order(ByteOrder.BIG_ENDIAN);
         VerdictWriter writer = new VerdictWriter(pending, 7);
 
-        long sum = parseAndAnswer(batch, first, firstEnd, second, secondEnd, writer);
-        long allocated = Long.MAX_VALUE;
-        for (int round = 0; round < 5 && allocated != 0; round++) { // see the native test below
-            long before = threads.getCurrentThreadAllocatedBytes();
-            sum += parseAndAnswer(batch, first, firstEnd, second, secondEnd, writer);
-            allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        }
+        long[] sum = {parseAndAnswer(batch, first, firstEnd, second, secondEnd, writer)};
+        long allocated = Allocations.leastPerRound(
+                () -> sum[0] += parseAndAnswer(batch, first, firstEnd, second, secondEnd, writer));
 
-        assertEquals(0, allocated, "bytes allocated over " + ITERATIONS + " batches in the last of 5 rounds");
-        assertNotEquals(0, sum);
+        assertEquals(0, allocated, "bytes allocated over " + ITERATIONS + " batches, least of the rounds");
+        assertNotEquals(0, sum[0]);
     }
 
     private static long parseAndAnswer(PacketBatch batch, int first, int firstEnd, int second, int secondEnd,
@@ -87,18 +80,12 @@ class HotPathAllocationTest {
             long pendingAddress = Native.addressOf(pending);
             VerdictWriter writer = new VerdictWriter(pending, 65000);
 
-            long replies = sendAndReceive(libc, mnl, socket, fd, batch, writer, pendingAddress);
-            // The JIT may allocate once while it compiles the loop (seen: 128 bytes in one round
-            // of many); the path itself allocates nothing, so some round must measure exactly 0.
-            long allocated = Long.MAX_VALUE;
-            for (int round = 0; round < 5 && allocated != 0; round++) {
-                long before = threads.getCurrentThreadAllocatedBytes();
-                replies += sendAndReceive(libc, mnl, socket, fd, batch, writer, pendingAddress);
-                allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            }
+            long[] replies = {sendAndReceive(libc, mnl, socket, fd, batch, writer, pendingAddress)};
+            long allocated = Allocations.leastPerRound(
+                    () -> replies[0] += sendAndReceive(libc, mnl, socket, fd, batch, writer, pendingAddress));
 
-            assertEquals(0, allocated, "bytes allocated over " + ITERATIONS + " sendto+recvmmsg in the last of 5 rounds (none measured 0)");
-            assertTrue(replies > 0, "the kernel answered the verdicts");
+            assertEquals(0, allocated, "bytes allocated over " + ITERATIONS + " sendto+recvmmsg, least of the rounds");
+            assertTrue(replies[0] > 0, "the kernel answered the verdicts");
         } finally {
             mnl.mnl_socket_close(socket);
         }
