@@ -59,7 +59,10 @@ final class BlockCommands {
             }
         }
         blocks.set(live);
-        store.save(new BlockStore.State(nextId, live.blocks()));
+        if (live.blocks().size() != state.blocks().size()) {
+            // Only rewrite what changed: a daemon without blocks writes nothing to the state directory.
+            store.save(new BlockStore.State(nextId, live.blocks()));
+        }
         if (!live.isEmpty()) {
             log.accept("nfqwall: " + live.blocks().size() + " timed block(s) restored from " + store.file());
         }

@@ -137,4 +137,11 @@ class BlockCommandsTest {
         assertEquals(List.of("conntrack", "-U", "-f", "ipv4", "-p", "tcp", "-s", "10.99.1.2", "-d", "10.99.2.2",
                 "--sport", "40000", "--dport", "443", "-m", "0x20000000/0x20000000"), ran.get(0));
     }
+
+    @Test
+    void startWithoutBlocksWritesNothing() throws Exception {
+        Path missing = dir.resolve("not-there");
+        new BlockCommands(blocks, new BlockStore(missing), new KernelBlocks(cmd -> null), s -> { }, clock::get).restore();
+        assertFalse(Files.exists(missing));
+    }
 }
