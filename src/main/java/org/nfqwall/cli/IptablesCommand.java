@@ -45,6 +45,10 @@ final class IptablesCommand implements Callable<Integer> {
             description = "The mark bits rule marks use (the rules file's mark_mask). Default: ${DEFAULT-VALUE}.")
     int markMask = MarkBits.USER_MASK;
 
+    @Option(names = "--blocks", description = "Drop the addresses of timed blocks (nfqwall block) first: needs the ipsets"
+            + " nfqwall-src, nfqwall-dst, nfqwall-src6, nfqwall-dst6 (the daemon creates them; see the document's comments).")
+    boolean blocks;
+
     @Option(names = "--remove", description = "Print the document that removes these rules again.")
     boolean remove;
 
@@ -57,7 +61,7 @@ final class IptablesCommand implements Callable<Integer> {
         try {
             List<PortRange> tcp = parsePorts("--ports", ports);
             List<PortRange> udp = udpPorts == null ? List.of() : parsePorts("--udp-ports", udpPorts);
-            options = new IptablesOptions(queue, chain, tcp, udp, ipv6, failClosed, markMask, queueAcks);
+            options = new IptablesOptions(queue, chain, tcp, udp, ipv6, failClosed, markMask, queueAcks, blocks);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

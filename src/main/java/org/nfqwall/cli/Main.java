@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "nfqwall", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Application-layer firewall behind iptables NFQUEUE: HTTP host and URL rules.",
         subcommands = {CheckCommand.class, ExplainCommand.class, IptablesCommand.class, RunCommand.class,
-            ReloadCommand.class, StatsCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+            ReloadCommand.class, StatsCommand.class, StatusCommand.class, BlockCommand.class, UnblockCommand.class,
+            BlocksCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for input the user must fix (a rules file with errors, say). */
     public static final int EXIT_INVALID = 1;
@@ -40,6 +41,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, explain, iptables, run, reload, stats or status");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, explain, iptables, run, reload, stats, status, block, unblock or blocks");
     }
 }

@@ -72,6 +72,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Make the control socket mode 0660 with this group: its members may use it too.")
     String controlGroup;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = DaemonOptions.DEFAULT_STATE_DIR,
+            description = "Where the timed blocks are kept (blocks.json), across restarts. Default: ${DEFAULT-VALUE}.")
+    Path stateDir;
+
     // Decision log and metrics (README "Decision log", "Metrics").
     @Option(names = "--log-file", paramLabel = "PATH",
             description = "Append decision lines to this file (reopened on SIGHUP, for logrotate). Default: standard output.")
@@ -128,6 +132,6 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
         PrintStream out = System.out;
-        return new Daemon(new DaemonOptions(rules, q, e, observe, control, controlGroup), out, System.err).run();
+        return new Daemon(new DaemonOptions(rules, q, e, observe, control, controlGroup, stateDir), out, System.err).run();
     }
 }

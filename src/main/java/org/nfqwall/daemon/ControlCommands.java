@@ -29,6 +29,7 @@ final class ControlCommands implements ControlServer.Handler {
     private final Instant started;
     private final int queue;
     private final boolean failOpen;
+    private BlockCommands blocks;
 
     /**
      * @param stats the statistics fields at an instant ({@link StatsCollector#collect})
@@ -45,13 +46,30 @@ final class ControlCommands implements ControlServer.Handler {
         this.failOpen = failOpen;
     }
 
+    /** Answers block, unblock and blocks with {@code b}. */
+    ControlCommands withBlocks(BlockCommands b) {
+        this.blocks = b;
+        return this;
+    }
+
     @Override
     public ControlResponse handle(ControlRequest request, PeerPolicy.Access access) {
         return switch (request.cmd()) {
+            case ControlRequest.BLOCK, ControlRequest.UNBLOCK, ControlRequest.BLOCKS -> blocks(request, access);
             case ControlRequest.RELOAD -> reload(request, access);
             case ControlRequest.STATS -> ControlResponse.success(withCommon(stats.apply(Instant.now())));
             default -> ControlResponse.success(withCommon(Map.of()));
         };
+    }
+
+    private ControlResponse blocks(ControlRequest request, PeerPolicy.Access access) {
+        if (blocks == null) {
+            return ControlResponse.failure("this daemon keeps no timed blocks");
+        }
+        if (!ControlRequest.BLOCKS.equals(request.cmd()) && access != PeerPolicy.Access.FULL) {
+            return ControlResponse.failure("only root or the daemon's user may add or remove blocks");
+        }
+        return blocks.handle(request);
     }
 
     /** Fields every stats and status response starts with. */

@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.nfqwall.engine.Engine;
 import org.nfqwall.nfq.NfqException;
 import org.nfqwall.nfq.PacketBatch;
 import org.nfqwall.nfq.QueueSocket;
+import org.nfqwall.rules.Addresses;
+import org.nfqwall.rules.BlockSet;
 import org.nfqwall.rules.RuleError;
 import org.nfqwall.rules.RuleLoadResult;
 import org.nfqwall.rules.RuleSet;
@@ -38,6 +42,7 @@ public final class Daemon {
     private final PrintStream out;
     private final PrintStream err;
     private final AtomicReference<RuleSet> rules = new AtomicReference<>();
+    private final AtomicReference<BlockSet> blocks = new AtomicReference<>(BlockSet.EMPTY);
     private final Counters counters = new Counters();
 
     public Daemon(DaemonOptions options, PrintStream out, PrintStream err) {
@@ -74,11 +79,32 @@ public final class Daemon {
         }
         try (log) {
             RuleDecisionCounts ruleCounts = new RuleDecisionCounts();
-            Engine engine = new Engine(options.engine(), rules, counters, new RuleCounters(), (f, rule, verdict, mark) -> {
+            KernelBlocks kernel = KernelBlocks.system();
+            BlockCommands blockCommands = new BlockCommands(blocks, new BlockStore(options.stateDir()), kernel, log::info,
+                    System::currentTimeMillis);
+            try {
+                blockCommands.restore();
+            } catch (IOException e) {
+                socket.close();
+                err.println("nfqwall: not started: timed blocks: " + e.getMessage());
+                return 1;
+            }
+            // Cutting a flow runs a command: on a thread of its own, never on the packet path.
+            ExecutorService cuts = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "nfqwall-block-cuts");
+                t.setDaemon(true);
+                return t;
+            });
+            Engine engine = new Engine(options.engine(), rules, blocks, counters, new RuleCounters(), (f, rule, verdict, mark) -> {
                 ruleCounts.decided(f, rule, verdict, mark);
                 log.decided(f, rule, verdict, mark);
             });
-            QueueWorker worker = new QueueWorker(socket, PacketBatch.allocate(options.queue()), engine);
+            QueueWorker worker = new QueueWorker(socket, PacketBatch.allocate(options.queue()), engine)
+                    .watchBlocks(blocks, (sh, sl, dh, dl, proto, sp, dp, block) -> cuts.execute(() -> {
+                        String e = kernel.cut(sh, sl, dh, dl, proto, sp, dp);
+                        log.info("nfqwall: " + block + ": cut " + Addresses.format(sh, sl) + ":" + sp + " -> "
+                                + Addresses.format(dh, dl) + ":" + dp + (e == null ? "" : " failed: " + e));
+                    }));
             MetricsServer metrics;
             try {
                 metrics = startMetrics(engine, worker, log, ruleCounts);
@@ -95,7 +121,7 @@ public final class Daemon {
             try {
                 control = ControlServer.start(options.controlSocket(), options.controlGroup(),
                         new ControlCommands(reloader, rules::get, stats::collect, log::info, started,
-                                options.queue().queueNumber(), options.queue().failOpen()));
+                                options.queue().queueNumber(), options.queue().failOpen()).withBlocks(blockCommands));
             } catch (IOException | RuntimeException e) {
                 socket.close();
                 if (metrics != null) {
@@ -121,6 +147,7 @@ public final class Daemon {
             thread.start();
             joinUninterruptibly(thread);
             control.close();
+            cuts.shutdown();
             if (metrics != null) {
                 metrics.close();
             }

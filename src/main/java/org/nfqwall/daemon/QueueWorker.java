@@ -3,12 +3,14 @@ package org.nfqwall.daemon;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReference;
 import org.nfqwall.engine.Engine;
 import org.nfqwall.engine.PacketVerdict;
 import org.nfqwall.nfq.NfqException;
 import org.nfqwall.nfq.PacketBatch;
 import org.nfqwall.nfq.QueueSocket;
 import org.nfqwall.nfq.Verdicts;
+import org.nfqwall.rules.BlockSet;
 import org.nfqwall.stats.LatencyHistogram;
 
 /**
@@ -40,11 +42,25 @@ public final class QueueWorker implements Runnable {
     private volatile Throwable failure;
     private long internalErrors;
     private final LatencyHistogram latency = new LatencyHistogram();
+    private AtomicReference<BlockSet> blocks;
+    private Engine.FlowCutter cutter;
+    private BlockSet blocksSeen = BlockSet.EMPTY;
 
     public QueueWorker(QueueSocket socket, PacketBatch batch, Engine engine) {
         this.socket = socket;
         this.batch = batch;
         this.engine = engine;
+    }
+
+    /**
+     * Watches {@code blocks}: when the control thread swaps in a new set, the loop (within one
+     * receive timeout) walks the flow table and hands each flow accepted for good that a block
+     * matches to {@code cutter}. Call before {@link #run}.
+     */
+    public QueueWorker watchBlocks(AtomicReference<BlockSet> blocks, Engine.FlowCutter cutter) {
+        this.blocks = blocks;
+        this.cutter = cutter;
+        return this;
     }
 
     @Override
@@ -58,6 +74,13 @@ public final class QueueWorker implements Runnable {
                     verdictBatch(n, now);
                     // Every packet of the batch was received by one call and answered by one send.
                     latency.record(System.nanoTime() - now, n);
+                }
+                if (blocks != null) {
+                    BlockSet b = blocks.get();
+                    if (b != blocksSeen) {
+                        blocksSeen = b;
+                        engine.cutBlockedFlows(b, System.currentTimeMillis(), cutter);
+                    }
                 }
                 if (now - lastHousekeeping > HOUSEKEEPING_NANOS) {
                     engine.expireIdleFlows(now);

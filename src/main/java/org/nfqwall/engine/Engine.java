@@ -7,6 +7,9 @@ import org.nfqwall.flow.FlowTable;
 import org.nfqwall.flow.StreamReassembler;
 import org.nfqwall.packet.Malformed;
 import org.nfqwall.packet.PacketView;
+import org.nfqwall.rules.Block;
+import org.nfqwall.rules.BlockSet;
+import org.nfqwall.rules.Facts;
 import org.nfqwall.rules.MarkBits;
 import org.nfqwall.rules.RuleSet;
 import org.nfqwall.stats.Counter;
@@ -47,6 +50,8 @@ public final class Engine {
     private final FlowTable.SlotListener releaseSlot;
     private final RuleCounters ruleCounters;
 
+    private final Facts cutFacts = new Facts();
+
     public Engine(EngineConfig config, AtomicReference<RuleSet> rules, Counters counters, DecisionListener listener) {
         this(config, rules, counters, new RuleCounters(), listener);
     }
@@ -54,13 +59,19 @@ public final class Engine {
     /** An engine that counts decisions per rule into {@code ruleCounters} (which it then owns for writing). */
     public Engine(EngineConfig config, AtomicReference<RuleSet> rules, Counters counters, RuleCounters ruleCounters,
             DecisionListener listener) {
+        this(config, rules, new AtomicReference<>(BlockSet.EMPTY), counters, ruleCounters, listener);
+    }
+
+    /** An engine that also drops what the timed blocks in {@code blocks} match, before the rules. */
+    public Engine(EngineConfig config, AtomicReference<RuleSet> rules, AtomicReference<BlockSet> blocks,
+            Counters counters, RuleCounters ruleCounters, DecisionListener listener) {
         this.counters = counters;
         this.ruleCounters = ruleCounters;
         this.verifyChecksums = config.verifyChecksums();
         this.table = new FlowTable(config.flowCapacity(), config.flowIdleSeconds());
         this.pool = BufferPool.withBudget(config.streamBufferBytes(), config.bufferBudgetBytes());
         this.flows = new FlowState[config.flowCapacity()];
-        this.decisions = new Decisions(rules, counters, ruleCounters, listener);
+        this.decisions = new Decisions(rules, blocks, counters, ruleCounters, listener);
         this.streams = new StreamInspection(decisions, counters, config.maxHeadBytes(), config.maxClientHelloBytes());
         this.datagrams = new DatagramInspection(decisions, counters, config.maxClientHelloBytes());
         this.releaseSlot = slot -> flows[slot].release();
@@ -133,6 +144,57 @@ public final class Engine {
         table.expire(nowNanos, 4096, releaseSlot);
     }
 
+    /** Told of each flow accepted for good that a block now matches, to cut it in the kernel. */
+    @FunctionalInterface
+    public interface FlowCutter {
+        /** Addresses as 128-bit values (IPv4 mapped); {@code protocol} 6 TCP or 17 UDP. Runs on the worker: must not block. */
+        void cut(long srcHi, long srcLo, long dstHi, long dstLo, int protocol, int srcPort, int dstPort, Block block);
+    }
+
+    /**
+     * Finds the flows accepted for good (offloaded: their packets no longer reach nfqwall) that a
+     * block in {@code set} matches, by their addresses and the host they were accepted for, marks
+     * them dropped and hands each to {@code cutter}. Walks the whole table: call when the block
+     * set changed, not per packet. Worker thread only.
+     *
+     * @return the flows cut
+     */
+    public int cutBlockedFlows(BlockSet set, long nowMillis, FlowCutter cutter) {
+        if (set.isEmpty()) {
+            return 0;
+        }
+        int cut = 0;
+        Facts f = cutFacts;
+        for (int s = 0; s < table.capacity(); s++) {
+            if (!table.inUse(s) || flows[s] == null || flows[s].state != FlowState.ACCEPTED) {
+                continue;
+            }
+            FlowState fs = flows[s];
+            f.clearApplication();
+            f.srcHi = table.srcHi(s);
+            f.srcLo = table.srcLo(s);
+            f.dstHi = table.dstHi(s);
+            f.dstLo = table.dstLo(s);
+            f.l4Protocol = table.protocol(s);
+            f.srcPort = table.srcPort(s);
+            f.dstPort = table.dstPort(s);
+            f.applicationKnown = true;
+            if (fs.host0 != null) {
+                f.addHost(fs.host0);
+            }
+            if (fs.host1 != null) {
+                f.addHost(fs.host1);
+            }
+            Block b = set.match(f, nowMillis);
+            if (b != null) {
+                fs.state = FlowState.DROPPED;
+                cutter.cut(f.srcHi, f.srcLo, f.dstHi, f.dstLo, f.l4Protocol, f.srcPort, f.dstPort, b);
+                cut++;
+            }
+        }
+        return cut;
+    }
+
     /** Flows tracked now. */
     public int flowCount() {
         return table.size();
@@ -192,6 +254,11 @@ public final class Engine {
             f.synSeq = view.tcpSeq;
         }
         counters.increment(Counter.FLOWS);
+        decisions.application();
+        Block blocked = decisions.blocked();
+        if (blocked != null) {
+            return decisions.blockFor(f, blocked);
+        }
         RuleSet rs = decisions.ruleSet();
         int idx = rs.matchBeforeInspection(decisions.application());
         if (idx != RuleSet.NEEDS_INSPECTION) {

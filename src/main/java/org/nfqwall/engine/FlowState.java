@@ -35,6 +35,12 @@ final class FlowState {
     long synSeq;
     /** The client sent a FIN: nothing it sends on this connection can reach the server's application any more. */
     boolean clientFin;
+    /**
+     * The host names the flow was accepted for good with (Host header or SNI; the references the
+     * inspector made, no copy), so a host block added later can find and cut it; null when none.
+     */
+    String host0;
+    String host1;
 
     FlowState(BufferPool pool) {
         this.stream = new StreamReassembler(pool);
@@ -51,6 +57,8 @@ final class FlowState {
         datagrams = 0;
         synSeq = -1;
         clientFin = false;
+        host0 = null;
+        host1 = null;
     }
 
     void release() {

@@ -135,6 +135,41 @@ public final class FlowTable {
         return s;
     }
 
+    /** True when slot {@code s} holds a flow (for walking the table: {@code 0 <= s < capacity}). */
+    public boolean inUse(int s) {
+        return used[s];
+    }
+
+    /** The flow's source address, high 64 bits (IPv4 mapped, as in the packet view). */
+    public long srcHi(int s) {
+        return srcHi[s];
+    }
+
+    public long srcLo(int s) {
+        return srcLo[s];
+    }
+
+    public long dstHi(int s) {
+        return dstHi[s];
+    }
+
+    public long dstLo(int s) {
+        return dstLo[s];
+    }
+
+    public int srcPort(int s) {
+        return (int) (portsProto[s] >>> 24) & 0xFFFF;
+    }
+
+    public int dstPort(int s) {
+        return (int) (portsProto[s] >>> 8) & 0xFFFF;
+    }
+
+    /** IP protocol number: 6 TCP, 17 UDP. */
+    public int protocol(int s) {
+        return (int) portsProto[s] & 0xFF;
+    }
+
     /** Forgets the flow in slot {@code s}; unused slots are ignored. */
     public void remove(int s) {
         if (s < 0 || s >= capacity || !used[s]) {

@@ -25,9 +25,11 @@ import org.nfqwall.rules.MarkBits;
  * @param markMask   the bits rule marks use (a rule file's {@code mark_mask}): non-zero and
  *                   within {@link MarkBits#USER_MASK}; the ruleset saves and restores only these
  * @param queueAcks  queue data-less TCP ACKs too, instead of accepting them before the queue
+ * @param blocks     drop what the timed-block ipsets hold at the top of the chain (the sets
+ *                   must exist: see {@link IptablesRuleset#ipsetCreateCommands})
  */
 public record IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
-                              boolean ipv6, boolean failClosed, int markMask, boolean queueAcks) {
+                              boolean ipv6, boolean failClosed, int markMask, boolean queueAcks, boolean blocks) {
     /** Highest NFQUEUE number: {@value} (the queue number is 16 bits). */
     public static final int MAX_QUEUE = 65535;
     /** The built-in filter chains the ruleset can hook. */
@@ -76,6 +78,12 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
         }
     }
 
+    /** Options without the timed-block set rules. */
+    public IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
+                           boolean ipv6, boolean failClosed, int markMask, boolean queueAcks) {
+        this(queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, false);
+    }
+
     /**
      * Options without UDP ports and with data-less ACKs accepted before the queue (the
      * defaults of {@code nfqwall iptables}).
@@ -87,12 +95,12 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
 
     /** These options with other UDP ports (validated the same way). */
     public IptablesOptions withUdpPorts(List<PortRange> udp) {
-        return new IptablesOptions(queue, chain, ports, udp, ipv6, failClosed, markMask, queueAcks);
+        return new IptablesOptions(queue, chain, ports, udp, ipv6, failClosed, markMask, queueAcks, blocks);
     }
 
     /** These options with data-less ACKs queued ({@code true}) or accepted before the queue. */
     public IptablesOptions withQueueAcks(boolean queue) {
-        return new IptablesOptions(this.queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queue);
+        return new IptablesOptions(this.queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queue, blocks);
     }
 
     /** The restore command that reads the generated document for this address family. */
@@ -134,7 +142,8 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
                 + " --mark-mask " + hex(markMask)
                 + (ipv6 ? " --ipv6" : "")
                 + (failClosed ? " --fail-closed" : "")
-                + (queueAcks ? " --queue-acks" : "");
+                + (queueAcks ? " --queue-acks" : "")
+                + (blocks ? " --blocks" : "");
     }
 
     private static String list(List<PortRange> ranges) {

@@ -32,6 +32,26 @@ public final class IptablesRuleset {
      */
     public static final int MAX_MULTIPORT_SLOTS = 15;
 
+    /** The sets of timed blocks on one address: source or destination, IPv4 or IPv6. */
+    public static String blockSetName(boolean source, boolean ipv6) {
+        return "nfqwall-" + (source ? "src" : "dst") + (ipv6 ? "6" : "");
+    }
+
+    /**
+     * The {@code ipset create ... -exist} commands for the four block sets: {@code hash:net},
+     * {@code timeout 0} so that each entry carries its own timeout and the kernel expires it.
+     */
+    public static List<List<String>> ipsetCreateCommands() {
+        List<List<String>> cmds = new ArrayList<>();
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            for (boolean source : new boolean[] {true, false}) {
+                cmds.add(List.of("ipset", "create", blockSetName(source, ipv6), "hash:net", "family",
+                        ipv6 ? "inet6" : "inet", "timeout", "0", "-exist"));
+            }
+        }
+        return cmds;
+    }
+
     private IptablesRuleset() {
     }
 
@@ -59,6 +79,16 @@ public final class IptablesRuleset {
         d.comment(VERDICT_CHAIN + ": carry out a verdict nfqwall handed back (NF_REPEAT with a mark).");
         d.line(":" + VERDICT_CHAIN + " - [0:0]");
 
+        if (o.blocks()) {
+            d.comment("Timed blocks (nfqwall block): addresses in these sets are dropped first, before the");
+            d.comment("offload accept, so connections already accepted for good are cut too. The sets must exist:");
+            for (List<String> create : ipsetCreateCommands()) {
+                d.comment("  " + String.join(" ", create));
+            }
+            d.comment("(the daemon creates them at start).");
+            d.line("-A " + CHAIN + " -m set --match-set " + blockSetName(true, o.ipv6()) + " src -j DROP");
+            d.line("-A " + CHAIN + " -m set --match-set " + blockSetName(false, o.ipv6()) + " dst -j DROP");
+        }
         d.comment("The rest of a rejected or dropped connection: decided here, never queued again.");
         d.line("-A " + CHAIN + " -p tcp -m connmark --mark " + reject + " -j REJECT --reject-with tcp-reset");
         if (!o.udpPorts().isEmpty()) {

@@ -33,9 +33,9 @@ class ControlMessagesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "{\"cmd\":\"restart\"}|unknown command \"restart\", expected one of reload, stats, status",
-        "{}|missing \"cmd\", expected one of reload, stats, status",
-        "{\"cmd\":1}|missing \"cmd\", expected one of reload, stats, status",
+        "{\"cmd\":\"restart\"}|unknown command \"restart\", expected one of reload, stats, status, block, unblock, blocks",
+        "{}|missing \"cmd\", expected one of reload, stats, status, block, unblock, blocks",
+        "{\"cmd\":1}|missing \"cmd\", expected one of reload, stats, status, block, unblock, blocks",
         "{\"cmd\":\"stats\",\"rules\":\"/x\"}|unknown key \"rules\" for stats, expected cmd only",
         "{\"cmd\":\"reload\",\"force\":true}|unknown key \"force\" for reload, expected cmd, rules, dry_run",
         "{\"cmd\":\"reload\",\"rules\":5}|\"rules\" must be a string: the absolute path of a rules file",
