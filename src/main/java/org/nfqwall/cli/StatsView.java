@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.nfqwall.control.ControlResponse;
+import org.nfqwall.rules.BlockDuration;
 
 /**
  * Renders a {@code stats} response for people: a header, the per-rule table, verdict totals,
@@ -93,18 +94,9 @@ final class StatsView {
         return t == null || now == null ? s : s + " (" + duration(Math.max(0, Duration.between(t, now).getSeconds())) + " ago)";
     }
 
-    /** {@code 45s}, {@code 12m05s}, {@code 3h12m}, {@code 2d04h}. */
+    /** {@code 45s}, {@code 12m05s}, {@code 3h12m}, {@code 2d04h}: the form blocks are listed in. */
     static String duration(long seconds) {
-        if (seconds < 60) {
-            return seconds + "s";
-        }
-        if (seconds < 3600) {
-            return String.format("%dm%02ds", seconds / 60, seconds % 60);
-        }
-        if (seconds < 86400) {
-            return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
-        }
-        return String.format("%dd%02dh", seconds / 86400, seconds % 86400 / 3600);
+        return BlockDuration.format(seconds);
     }
 
     private static Instant instant(String s) {

@@ -306,7 +306,7 @@ public final class Json {
         if (value == null) {
             sb.append("null");
         } else if (value instanceof String s) {
-            quote(sb, s);
+            appendString(sb, s);
         } else if (value instanceof Boolean b) {
             sb.append(b.booleanValue());
         } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
@@ -324,7 +324,7 @@ public final class Json {
                 }
                 sb.append(first ? "" : ",");
                 first = false;
-                quote(sb, key);
+                appendString(sb, key);
                 sb.append(':');
                 write(sb, e.getValue());
             }
@@ -343,9 +343,16 @@ public final class Json {
         }
     }
 
-    private static void quote(StringBuilder sb, String s) {
+    /**
+     * Appends {@code s} as a JSON string (RFC 8259 section 7). Quotes, backslashes, control
+     * characters, DEL and U+2028/U+2029 (line breaks to JavaScript) are escaped; a surrogate that
+     * is not half of a pair becomes U+FFFD, because it has no UTF-8 form and parsers differ on
+     * what to do with an escaped one. Everything else is kept as it is (UTF-8 in the file).
+     */
+    public static void appendString(StringBuilder sb, String s) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> sb.append("\\\"");
@@ -353,9 +360,15 @@ public final class Json {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
                 default -> {
-                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029') {
+                        unicodeEscape(sb, c);
+                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        sb.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        sb.append("\\ufffd");
                     } else {
                         sb.append(c);
                     }
@@ -363,5 +376,15 @@ public final class Json {
             }
         }
         sb.append('"');
+    }
+
+
+    private static void unicodeEscape(StringBuilder sb, char c) {
+        sb.append("\\u");
+        String hex = Integer.toHexString(c);
+        for (int pad = hex.length(); pad < 4; pad++) {
+            sb.append('0');
+        }
+        sb.append(hex);
     }
 }

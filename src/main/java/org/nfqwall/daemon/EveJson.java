@@ -3,6 +3,7 @@ package org.nfqwall.daemon;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.nfqwall.control.Json;
 import org.nfqwall.rules.Addresses;
 import org.nfqwall.rules.Facts;
 import org.nfqwall.rules.Protocol;
@@ -153,47 +154,8 @@ public final class EveJson {
         sb.append(']');
     }
 
-    /**
-     * Appends {@code s} as a JSON string (RFC 8259 section 7). Quotes, backslashes, control
-     * characters, DEL and U+2028/U+2029 (line breaks to JavaScript) are escaped; a surrogate that
-     * is not half of a pair becomes U+FFFD, because it has no UTF-8 form and parsers differ on
-     * what to do with an escaped one. Everything else is kept as it is (UTF-8 in the file).
-     */
+    /** Appends {@code s} as a JSON string: {@link Json#appendString}, shared with the control protocol. */
     static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029') {
-                        unicodeEscape(sb, c);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        sb.append(c).append(s.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        sb.append("\\ufffd");
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
-    }
-
-    private static void unicodeEscape(StringBuilder sb, char c) {
-        sb.append("\\u");
-        String hex = Integer.toHexString(c);
-        for (int pad = hex.length(); pad < 4; pad++) {
-            sb.append('0');
-        }
-        sb.append(hex);
+        Json.appendString(sb, s);
     }
 }
