@@ -42,31 +42,7 @@ final class TestPackets {
     }
 
     TestPackets tcp(long seq, int flags, byte[] payload) {
-        int ipLen = v6 ? 40 : 20;
-        int total = ipLen + 20 + payload.length;
-        offset = 100;
-        length = total;
-        for (int i = 0; i < total + 8; i++) {
-            buf.put(offset + i, (byte) 0);
-        }
-        int o = offset;
-        if (v6) {
-            buf.putInt(o, 0x60000000);
-            buf.putShort(o + 4, (short) (20 + payload.length));
-            buf.put(o + 6, (byte) 6);
-            buf.put(o + 7, (byte) 64);
-            buf.put(o + 8, src);
-            buf.put(o + 24, dst);
-        } else {
-            buf.put(o, (byte) 0x45);
-            buf.putShort(o + 2, (short) total);
-            buf.put(o + 8, (byte) 64);
-            buf.put(o + 9, (byte) 6);
-            buf.put(o + 12, src);
-            buf.put(o + 16, dst);
-            buf.putShort(o + 10, (short) checksum(0, o, 20));
-        }
-        int t = o + ipLen;
+        int t = ipHeader(6, 20 + payload.length);
         buf.putShort(t, (short) sport);
         buf.putShort(t + 2, (short) dport);
         buf.putInt(t + 4, (int) seq);
@@ -75,56 +51,58 @@ final class TestPackets {
         buf.put(t + 13, (byte) flags);
         buf.putShort(t + 14, (short) 65535);
         buf.put(t + 20, payload);
-        long pseudo = 0;
-        for (int i = 0; i < src.length; i += 2) {
-            pseudo += ((src[i] & 0xFF) << 8) | (src[i + 1] & 0xFF);
-            pseudo += ((dst[i] & 0xFF) << 8) | (dst[i + 1] & 0xFF);
-        }
-        pseudo += 6 + 20 + payload.length;
-        buf.putShort(t + 16, (short) checksum(pseudo, t, 20 + payload.length));
+        buf.putShort(t + 16, (short) checksum(pseudoHeader(6, 20 + payload.length), t, 20 + payload.length));
         return this;
     }
 
     /** Writes a UDP datagram at offset 100 of the buffer. */
     TestPackets udp(byte[] payload) {
+        int u = ipHeader(17, 8 + payload.length);
+        buf.putShort(u, (short) sport);
+        buf.putShort(u + 2, (short) dport);
+        buf.putShort(u + 4, (short) (8 + payload.length));
+        buf.put(u + 8, payload);
+        int sum = checksum(pseudoHeader(17, 8 + payload.length), u, 8 + payload.length);
+        buf.putShort(u + 6, (short) (sum == 0 ? 0xFFFF : sum));
+        return this;
+    }
+
+    /** Writes a zeroed IPv4 or IPv6 header for {@code l4Length} bytes of {@code protocol}; returns where L4 starts. */
+    private int ipHeader(int protocol, int l4Length) {
         int ipLen = v6 ? 40 : 20;
-        int total = ipLen + 8 + payload.length;
         offset = 100;
-        length = total;
-        for (int i = 0; i < total + 8; i++) {
+        length = ipLen + l4Length;
+        for (int i = 0; i < length + 8; i++) {
             buf.put(offset + i, (byte) 0);
         }
         int o = offset;
         if (v6) {
             buf.putInt(o, 0x60000000);
-            buf.putShort(o + 4, (short) (8 + payload.length));
-            buf.put(o + 6, (byte) 17);
+            buf.putShort(o + 4, (short) l4Length);
+            buf.put(o + 6, (byte) protocol);
             buf.put(o + 7, (byte) 64);
             buf.put(o + 8, src);
             buf.put(o + 24, dst);
         } else {
             buf.put(o, (byte) 0x45);
-            buf.putShort(o + 2, (short) total);
+            buf.putShort(o + 2, (short) length);
             buf.put(o + 8, (byte) 64);
-            buf.put(o + 9, (byte) 17);
+            buf.put(o + 9, (byte) protocol);
             buf.put(o + 12, src);
             buf.put(o + 16, dst);
             buf.putShort(o + 10, (short) checksum(0, o, 20));
         }
-        int u = o + ipLen;
-        buf.putShort(u, (short) sport);
-        buf.putShort(u + 2, (short) dport);
-        buf.putShort(u + 4, (short) (8 + payload.length));
-        buf.put(u + 8, payload);
+        return o + ipLen;
+    }
+
+    /** The pseudo-header sum of RFC 9293 3.1 / RFC 8200 8.1, not yet folded. */
+    private long pseudoHeader(int protocol, int l4Length) {
         long pseudo = 0;
         for (int i = 0; i < src.length; i += 2) {
             pseudo += ((src[i] & 0xFF) << 8) | (src[i + 1] & 0xFF);
             pseudo += ((dst[i] & 0xFF) << 8) | (dst[i + 1] & 0xFF);
         }
-        pseudo += 17 + 8 + payload.length;
-        int sum = checksum(pseudo, u, 8 + payload.length);
-        buf.putShort(u + 6, (short) (sum == 0 ? 0xFFFF : sum));
-        return this;
+        return pseudo + protocol + l4Length;
     }
 
     private int checksum(long sum, int from, int len) {

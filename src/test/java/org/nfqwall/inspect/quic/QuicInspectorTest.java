@@ -17,32 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nfqwall.inspect.tls.ClientHelloInfo;
 
 /** Reading ClientHellos from Initials: whole, split, reordered, coalesced, after a Retry, again. */
-class QuicInspectorTest {
-    private static final byte[] DCID = QuicVectors.hex("0011223344556677");
-    private static final byte[] OTHER_DCID = QuicVectors.hex("a1a2a3a4a5a6a7a8a9aa");
-
-    private final QuicInspector inspector = new QuicInspector(QuicInspector.DEFAULT_MAX_CLIENT_HELLO_BYTES);
-    private final QuicFlowState state = new QuicFlowState();
-    private final ClientHelloInfo out = new ClientHelloInfo();
-
-    private int inspect(byte[] datagram) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(datagram.length + 7);
-        buf.position(7);
-        buf.put(datagram);
-        return inspector.inspect(state, buf, 7, datagram.length, out);
-    }
-
-    private static byte[] hello(String sni, int minLength) {
-        return ClientHellos.tls13(sni, List.of("h3"), minLength);
-    }
-
-    private static int versionNumber(int v) {
-        return v == 1 ? QuicInitialBuilder.V1 : QuicInitialBuilder.V2;
-    }
-
+class QuicInspectorTest extends QuicFixture {
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void readsClientHelloInOneInitial(int version) {
