@@ -39,7 +39,7 @@ final class BlockCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws DaemonCall.UnreachableException {
         if (src == null && dst == null && host == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give at least one of --src, --dst and --host");
         }
@@ -49,12 +49,7 @@ final class BlockCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--for: " + e.getMessage());
         }
-        ControlResponse r;
-        try {
-            r = daemon.call(ControlRequest.block(src, dst, host, seconds, reason));
-        } catch (DaemonCall.UnreachableException e) {
-            return DaemonCall.unreachable(spec.commandLine().getErr(), e);
-        }
+        ControlResponse r = daemon.call(ControlRequest.block(src, dst, host, seconds, reason));
         if (!r.ok()) {
             BlocksCommand.printErrors(spec.commandLine().getErr(), r);
             return Main.EXIT_INVALID;

@@ -29,13 +29,8 @@ final class BlocksCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        ControlResponse r;
-        try {
-            r = daemon.call(ControlRequest.blocks());
-        } catch (DaemonCall.UnreachableException e) {
-            return DaemonCall.unreachable(spec.commandLine().getErr(), e);
-        }
+    public Integer call() throws DaemonCall.UnreachableException {
+        ControlResponse r = daemon.call(ControlRequest.blocks());
         PrintWriter out = spec.commandLine().getOut();
         if (!r.ok()) {
             printErrors(spec.commandLine().getErr(), r);

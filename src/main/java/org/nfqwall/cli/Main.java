@@ -36,6 +36,13 @@ public final class Main implements Runnable {
         CommandLine cmd = new CommandLine(new Main());
         cmd.setOut(out);
         cmd.setErr(err);
+        // Every command that talks to the daemon ends the same way when there is no answer.
+        cmd.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof DaemonCall.UnreachableException unreachable) {
+                return DaemonCall.unreachable(command.getErr(), unreachable);
+            }
+            throw e;
+        });
         return cmd.execute(args);
     }
 

@@ -40,16 +40,11 @@ final class ReloadCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws DaemonCall.UnreachableException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String file = rules == null ? null : rules.toAbsolutePath().normalize().toString();
-        ControlResponse r;
-        try {
-            r = daemon.call(ControlRequest.reload(file, dryRun));
-        } catch (DaemonCall.UnreachableException e) {
-            return DaemonCall.unreachable(err, e);
-        }
+        ControlResponse r = daemon.call(ControlRequest.reload(file, dryRun));
         String loaded = r.string("rules_file") != null ? r.string("rules_file") : String.valueOf(file);
         if (!r.ok()) {
             r.errors().forEach(err::println);

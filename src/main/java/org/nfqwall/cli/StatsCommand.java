@@ -44,9 +44,8 @@ final class StatsCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws DaemonCall.UnreachableException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         if (watch != null && (watch < 1 || watch > 3600)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--watch SECONDS must be 1..3600, got " + watch);
         }
@@ -67,8 +66,6 @@ final class StatsCommand implements Callable<Integer> {
                 }
                 Thread.sleep(watch * 1000L);
             }
-        } catch (DaemonCall.UnreachableException e) {
-            return DaemonCall.unreachable(err, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;

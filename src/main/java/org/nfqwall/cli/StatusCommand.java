@@ -20,13 +20,8 @@ final class StatusCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        ControlResponse r;
-        try {
-            r = daemon.call(ControlRequest.status());
-        } catch (DaemonCall.UnreachableException e) {
-            return DaemonCall.unreachable(spec.commandLine().getErr(), e);
-        }
+    public Integer call() throws DaemonCall.UnreachableException {
+        ControlResponse r = daemon.call(ControlRequest.status());
         spec.commandLine().getOut().println(line(r));
         spec.commandLine().getOut().flush();
         return 0;

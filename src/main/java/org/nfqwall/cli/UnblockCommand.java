@@ -35,18 +35,13 @@ final class UnblockCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws DaemonCall.UnreachableException {
         boolean selectors = src != null || dst != null || host != null;
         if ((id == null) == !selectors) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "give either the block's ID or its selectors (--src, --dst, --host), not both");
         }
-        ControlResponse r;
-        try {
-            r = daemon.call(id != null ? ControlRequest.unblock(id) : ControlRequest.unblock(src, dst, host));
-        } catch (DaemonCall.UnreachableException e) {
-            return DaemonCall.unreachable(spec.commandLine().getErr(), e);
-        }
+        ControlResponse r = daemon.call(id != null ? ControlRequest.unblock(id) : ControlRequest.unblock(src, dst, host));
         if (!r.ok()) {
             BlocksCommand.printErrors(spec.commandLine().getErr(), r);
             return Main.EXIT_INVALID;
