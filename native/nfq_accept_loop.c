@@ -3,15 +3,20 @@
  *
  * libmnl-style libnetfilter_queue: one recvmmsg(MSG_WAITFORONE) per batch (wait for the first
  * packet, then take what is queued) and one sendto carrying the batch's NF_ACCEPT verdicts.
- * Queue setup matches QueueConfig.defaults: whole packets, 8192 queued, fail-open, 16 MiB buffer.
+ * Queue setup defaults match QueueConfig.defaults: whole packets, 8192 queued, fail-open,
+ * 16 MiB buffer.
  *
- * usage: nfq_accept_loop [-q QUEUE] [-b BATCH] [-n MAXPACKETS] [-t SECONDS]
- * Stops after MAXPACKETS or SECONDS (0: no limit) or on SIGTERM/SIGINT, then prints
- * "packets=N receive_calls=N enobufs=N".
+ * usage: nfq_accept_loop [-q QUEUE | -Q FIRST-LAST] [-b BATCH] [-n MAXPACKETS] [-t SECONDS]
+ *                        [-l QUEUE_MAXLEN] [-B SOCKET_BUFFER_MIB] [-c COPY_RANGE]
+ * -Q runs one thread per queue, each with its own socket, like a multi-queue daemon.
+ * Stops after MAXPACKETS (over all queues) or SECONDS (0: no limit) or on SIGTERM/SIGINT, then
+ * prints "packets=N receive_calls=N enobufs=N"; with -Q one "queue=N packets=N receive_calls=N
+ * enobufs=N" line per queue and then "total packets=N".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,15 +32,38 @@
 #include <libnetfilter_queue/libnetfilter_queue.h>
 
 #define MAX_BATCH 1024
-#define COPY_RANGE 0xffff
-#define SLOT_SIZE (COPY_RANGE + 512)   /* the packet plus its netlink header and attributes */
+#define MAX_QUEUES 64
+#define MAX_COPY_RANGE 0xffff
+#define SLOT_OVERHEAD 512              /* a packet's netlink header and attributes */
 #define VERDICT_SPACE 64               /* one verdict message is 32 bytes */
-#define RECEIVE_BUFFER (16 << 20)
-#define QUEUE_MAXLEN 8192
+#define MAX_BUFFER_MIB 1024
 #define RECEIVE_TIMEOUT_MS 200         /* how often an idle loop looks at the clock and signals */
 
+/* Settings shared by every queue's thread; written only before the threads start. */
+static struct {
+	int batch;
+	unsigned long max_packets;
+	double seconds;
+	int queue_maxlen;
+	int buffer_bytes;
+	int copy_range;
+	size_t slot_size;
+} cfg = { 64, 0, 0, 8192, 16 << 20, MAX_COPY_RANGE, MAX_COPY_RANGE + SLOT_OVERHEAD };
+
+/* One queue's socket, buffers and counters; owned by its thread once started. */
+struct queue_loop {
+	int queue;
+	pthread_t thread;
+	struct mnl_socket *nl;
+	unsigned int config_seq;
+	char *slots, *verdicts, *config_buf;
+	struct mmsghdr msgs[MAX_BATCH];
+	struct iovec iov[MAX_BATCH];
+	unsigned long packets, receive_calls, enobufs;
+};
+
 static volatile sig_atomic_t stop;
-static unsigned long packets, receive_calls, enobufs;
+static unsigned long total_packets;   /* over all queues, for -n; updated atomically */
 
 static void on_signal(int sig)
 {
@@ -49,8 +77,14 @@ static void die(const char *what)
 	exit(1);
 }
 
+static void die_queue(int queue, const char *what)
+{
+	fprintf(stderr, "nfq_accept_loop: queue %d: %s: %s\n", queue, what, strerror(errno));
+	exit(1);
+}
+
 /* Appends an NF_ACCEPT verdict for every packet message in buf[0, len) at *out. */
-static void accept_packets(struct nlmsghdr *nlh, int len, int queue, char **out)
+static void accept_packets(struct queue_loop *q, struct nlmsghdr *nlh, int len, char **out)
 {
 	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		struct nlattr *attr[NFQA_MAX + 1] = { 0 };
@@ -62,163 +96,265 @@ static void accept_packets(struct nlmsghdr *nlh, int len, int queue, char **out)
 		if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR])
 			continue;
 		ph = mnl_attr_get_payload(attr[NFQA_PACKET_HDR]);
-		verdict = nfq_nlmsg_put(*out, NFQNL_MSG_VERDICT, queue);
+		verdict = nfq_nlmsg_put(*out, NFQNL_MSG_VERDICT, q->queue);
 		nfq_nlmsg_verdict_put(verdict, ntohl(ph->packet_id), NF_ACCEPT);
 		*out += verdict->nlmsg_len;
-		packets++;
+		q->packets++;
 	}
 }
 
 /* Sends buf[0, len) in one sendto; retries EINTR, counts ENOBUFS. */
-static void send_all(struct mnl_socket *nl, char *buf, size_t len)
+static void send_all(struct queue_loop *q, char *buf, size_t len)
 {
-	while (len > 0 && mnl_socket_sendto(nl, buf, len) < 0) {
+	while (len > 0 && mnl_socket_sendto(q->nl, buf, len) < 0) {
 		if (errno == ENOBUFS) {
-			enobufs++;
+			q->enobufs++;
 			return;
 		}
 		if (errno != EINTR)
-			die("sendto");
+			die_queue(q->queue, "sendto");
 	}
 }
 
 /* Sends one configuration message, asking for an ACK, and waits for it; packets that
  * arrive meanwhile are accepted at once. */
-static void configure(struct mnl_socket *nl, struct nlmsghdr *nlh, int queue, const char *what)
+static void configure(struct queue_loop *q, struct nlmsghdr *nlh, const char *what)
 {
-	static unsigned int seq;
-	static char buf[SLOT_SIZE];
 	char verdicts[VERDICT_SPACE];
+	int waits = 0;
 
 	nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = ++seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		die(what);
+	nlh->nlmsg_seq = ++q->config_seq;
+	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0)
+		die_queue(q->queue, what);
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		struct nlmsghdr *reply = (struct nlmsghdr *)buf;
+		ssize_t n = mnl_socket_recvfrom(q->nl, q->config_buf, cfg.slot_size);
+		struct nlmsghdr *reply = (struct nlmsghdr *)q->config_buf;
 		int len = n, acked = 0;
 
-		if (n < 0)
-			die(what);
+		if (n < 0) {
+			/* RCVTIMEO bounds each wait; the ACK gets 5 s in all. */
+			if ((errno == EINTR || errno == EAGAIN) && ++waits < 5000 / RECEIVE_TIMEOUT_MS)
+				continue;
+			die_queue(q->queue, what);
+		}
 		for (; mnl_nlmsg_ok(reply, len); reply = mnl_nlmsg_next(reply, &len)) {
 			char *out = verdicts;
 
-			if (reply->nlmsg_type == NLMSG_ERROR && reply->nlmsg_seq == seq) {
+			if (reply->nlmsg_type == NLMSG_ERROR && reply->nlmsg_seq == q->config_seq) {
 				struct nlmsgerr *err = mnl_nlmsg_get_payload(reply);
 
 				if (err->error != 0) {
 					errno = -err->error;
-					die(what);
+					die_queue(q->queue, what);
 				}
 				acked = 1;
 				continue;
 			}
-			accept_packets(reply, reply->nlmsg_len, queue, &out);
-			send_all(nl, verdicts, out - verdicts);
+			accept_packets(q, reply, reply->nlmsg_len, &out);
+			send_all(q, verdicts, out - verdicts);
 		}
 		if (acked)
 			return;
 	}
 }
 
-static struct mnl_socket *open_queue(int queue)
+/* Allocates q's buffers, opens its socket and binds and configures its queue. */
+static void open_queue(struct queue_loop *q)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
 	struct timeval timeout = { 0, RECEIVE_TIMEOUT_MS * 1000 };
-	int rcvbuf = RECEIVE_BUFFER;
 	struct nlmsghdr *nlh;
+	int i;
 
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		die("mnl_socket_open/bind");
-	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
-		die("setsockopt(SO_RCVBUFFORCE)");
-	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
-		die("setsockopt(SO_RCVTIMEO)");
+	q->slots = malloc((size_t)cfg.batch * cfg.slot_size);
+	q->verdicts = malloc((size_t)cfg.batch * VERDICT_SPACE);
+	q->config_buf = malloc(cfg.slot_size);
+	if (!q->slots || !q->verdicts || !q->config_buf)
+		die("malloc");
+	for (i = 0; i < cfg.batch; i++) {
+		q->iov[i].iov_base = q->slots + (size_t)i * cfg.slot_size;
+		q->iov[i].iov_len = cfg.slot_size;
+		q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
+		q->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
 
-	nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, queue);
+	q->nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!q->nl || mnl_socket_bind(q->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		die_queue(q->queue, "mnl_socket_open/bind");
+	if (setsockopt(mnl_socket_get_fd(q->nl), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &cfg.buffer_bytes, sizeof(cfg.buffer_bytes)) < 0)
+		die_queue(q->queue, "setsockopt(SO_RCVBUFFORCE)");
+	if (setsockopt(mnl_socket_get_fd(q->nl), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
+		die_queue(q->queue, "setsockopt(SO_RCVTIMEO)");
+
+	nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, q->queue);
 	nfq_nlmsg_cfg_put_cmd(nlh, AF_INET, NFQNL_CFG_CMD_BIND);
-	configure(nl, nlh, queue, "bind queue");
+	configure(q, nlh, "bind queue");
 
-	nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, queue);
-	nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, COPY_RANGE);
-	nfq_nlmsg_cfg_put_qmaxlen(nlh, QUEUE_MAXLEN);
+	nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, q->queue);
+	nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, cfg.copy_range);
+	nfq_nlmsg_cfg_put_qmaxlen(nlh, cfg.queue_maxlen);
 	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(NFQA_CFG_F_FAIL_OPEN));
 	mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(NFQA_CFG_F_FAIL_OPEN));
-	configure(nl, nlh, queue, "configure queue");
-	return nl;
+	configure(q, nlh, "configure queue");
+}
+
+static double elapsed_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - start->tv_sec + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* The verdict loop of one queue; runs on that queue's own thread. */
+static void *run_queue(void *arg)
+{
+	struct queue_loop *q = arg;
+	int fd = mnl_socket_get_fd(q->nl);
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!stop) {
+		char *out = q->verdicts;
+		unsigned long before = q->packets;
+		int n, i;
+
+		if (cfg.seconds > 0 && elapsed_since(&start) >= cfg.seconds)
+			break;
+		n = recvmmsg(fd, q->msgs, cfg.batch, MSG_WAITFORONE, NULL);
+		q->receive_calls++;
+		if (n < 0) {
+			if (errno == ENOBUFS)
+				q->enobufs++;
+			else if (errno != EAGAIN && errno != EINTR)
+				die_queue(q->queue, "recvmmsg");
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			accept_packets(q, q->iov[i].iov_base, q->msgs[i].msg_len, &out);
+		send_all(q, q->verdicts, out - q->verdicts);
+		if (cfg.max_packets > 0 &&
+		    __atomic_add_fetch(&total_packets, q->packets - before, __ATOMIC_RELAXED) >= cfg.max_packets)
+			stop = 1;
+	}
+	return NULL;
+}
+
+/* Parses a whole decimal number in [min, max] or exits with a usage error. */
+static long parse_number(int opt, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		fprintf(stderr, "nfq_accept_loop: -%c %s: expected a number in %ld..%ld\n", opt, s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+/* Parses "N" or "FIRST-LAST" into *first, *last or exits with a usage error. */
+static void parse_queue_range(const char *s, int *first, int *last)
+{
+	char copy[32], *dash;
+
+	if (strlen(s) >= sizeof(copy)) {
+		fprintf(stderr, "nfq_accept_loop: -Q %s: expected FIRST-LAST\n", s);
+		exit(2);
+	}
+	strcpy(copy, s);
+	dash = strchr(copy, '-');
+	if (dash)
+		*dash = '\0';
+	*first = parse_number('Q', copy, 0, 65535);
+	*last = dash ? parse_number('Q', dash + 1, 0, 65535) : *first;
+	if (*last < *first || *last - *first + 1 > MAX_QUEUES) {
+		fprintf(stderr, "nfq_accept_loop: -Q %s: expected FIRST-LAST with FIRST <= LAST, at most %d queues\n",
+			s, MAX_QUEUES);
+		exit(2);
+	}
+}
+
+static void usage(const char *argv0)
+{
+	fprintf(stderr,
+		"usage: %s [-q QUEUE | -Q FIRST-LAST] [-b BATCH 1..%d] [-n MAXPACKETS] [-t SECONDS]\n"
+		"       [-l QUEUE_MAXLEN=8192] [-B SOCKET_BUFFER_MIB=16] [-c COPY_RANGE=65535]\n",
+		argv0, MAX_BATCH);
+	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int queue = 0, batch = 64, opt, fd, i;
-	unsigned long max_packets = 0;
-	double seconds = 0;
+	int first = 0, last = 0, multi = 0, single = 0, opt, i, count;
 	struct sigaction sa = { .sa_handler = on_signal };  /* no SA_RESTART: a signal ends recvmmsg */
-	struct mmsghdr msgs[MAX_BATCH] = { 0 };
-	struct iovec iov[MAX_BATCH];
-	struct timespec start, now;
-	struct mnl_socket *nl;
-	char *slots, *verdicts;
+	struct queue_loop *loops;
+	unsigned long total = 0;
 
-	while ((opt = getopt(argc, argv, "q:b:n:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "q:Q:b:n:t:l:B:c:")) != -1) {
 		switch (opt) {
-		case 'q': queue = atoi(optarg); break;
-		case 'b': batch = atoi(optarg); break;
-		case 'n': max_packets = strtoul(optarg, NULL, 10); break;
-		case 't': seconds = atof(optarg); break;
-		default:
-			fprintf(stderr, "usage: %s [-q QUEUE] [-b BATCH 1..%d] [-n MAXPACKETS] [-t SECONDS]\n",
-				argv[0], MAX_BATCH);
-			return 2;
+		case 'q': first = last = parse_number(opt, optarg, 0, 65535); single = 1; break;
+		case 'Q': parse_queue_range(optarg, &first, &last); multi = 1; break;
+		case 'b': cfg.batch = parse_number(opt, optarg, 1, MAX_BATCH); break;
+		case 'n': cfg.max_packets = parse_number(opt, optarg, 0, 0x7fffffffffffffffL); break;
+		case 't':
+			cfg.seconds = atof(optarg);
+			if (cfg.seconds < 0) {
+				fprintf(stderr, "nfq_accept_loop: -t %s: expected SECONDS >= 0\n", optarg);
+				return 2;
+			}
+			break;
+		case 'l': cfg.queue_maxlen = parse_number(opt, optarg, 1, 0x7fffffff); break;
+		case 'B': cfg.buffer_bytes = parse_number(opt, optarg, 1, MAX_BUFFER_MIB) << 20; break;
+		case 'c': cfg.copy_range = parse_number(opt, optarg, 0, MAX_COPY_RANGE); break;
+		default: usage(argv[0]);
 		}
 	}
-	if (batch < 1 || batch > MAX_BATCH) {
-		fprintf(stderr, "nfq_accept_loop: -b %d: expected 1..%d\n", batch, MAX_BATCH);
+	if (optind != argc)
+		usage(argv[0]);
+	if (single && multi) {
+		fprintf(stderr, "nfq_accept_loop: -q and -Q exclude each other\n");
 		return 2;
 	}
+	cfg.slot_size = (size_t)cfg.copy_range + SLOT_OVERHEAD;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	slots = malloc((size_t)batch * SLOT_SIZE);
-	verdicts = malloc((size_t)batch * VERDICT_SPACE);
-	if (!slots || !verdicts)
-		die("malloc");
-	for (i = 0; i < batch; i++) {
-		iov[i].iov_base = slots + (size_t)i * SLOT_SIZE;
-		iov[i].iov_len = SLOT_SIZE;
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
+	count = last - first + 1;
+	loops = calloc(count, sizeof(*loops));
+	if (!loops)
+		die("calloc");
+	for (i = 0; i < count; i++) {
+		loops[i].queue = first + i;
+		open_queue(&loops[i]);
 	}
-	nl = open_queue(queue);
-	fd = mnl_socket_get_fd(nl);
-	clock_gettime(CLOCK_MONOTONIC, &start);
-
-	while (!stop && (max_packets == 0 || packets < max_packets)) {
-		char *out = verdicts;
-		int n;
-
-		if (seconds > 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec - start.tv_sec + (now.tv_nsec - start.tv_nsec) / 1e9 >= seconds)
-				break;
+	if (!multi) {
+		run_queue(&loops[0]);
+	} else {
+		for (i = 0; i < count; i++) {
+			errno = pthread_create(&loops[i].thread, NULL, run_queue, &loops[i]);
+			if (errno)
+				die("pthread_create");
 		}
-		n = recvmmsg(fd, msgs, batch, MSG_WAITFORONE, NULL);
-		receive_calls++;
-		if (n < 0) {
-			if (errno == ENOBUFS)
-				enobufs++;
-			else if (errno != EAGAIN && errno != EINTR)
-				die("recvmmsg");
-			continue;
-		}
-		for (i = 0; i < n; i++)
-			accept_packets(iov[i].iov_base, msgs[i].msg_len, queue, &out);
-		send_all(nl, verdicts, out - verdicts);
+		for (i = 0; i < count; i++)
+			pthread_join(loops[i].thread, NULL);
 	}
 
-	printf("packets=%lu receive_calls=%lu enobufs=%lu\n", packets, receive_calls, enobufs);
-	mnl_socket_close(nl);
+	for (i = 0; i < count; i++) {
+		struct queue_loop *q = &loops[i];
+
+		if (multi)
+			printf("queue=%d ", q->queue);
+		printf("packets=%lu receive_calls=%lu enobufs=%lu\n", q->packets, q->receive_calls, q->enobufs);
+		total += q->packets;
+		mnl_socket_close(q->nl);
+	}
+	if (multi)
+		printf("total packets=%lu\n", total);
+	fflush(stdout);
 	return 0;
 }
