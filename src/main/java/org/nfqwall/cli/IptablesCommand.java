@@ -2,6 +2,7 @@ package org.nfqwall.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.nfqwall.daemon.QueueNumbers;
 import org.nfqwall.gen.IptablesOptions;
 import org.nfqwall.gen.IptablesRuleset;
 import org.nfqwall.gen.PortRange;
@@ -14,10 +15,20 @@ import picocli.CommandLine.Option;
 @Command(name = "iptables", mixinStandardHelpOptions = true,
         description = {"Print the iptables-restore rules that send traffic to the queue and act on verdicts.",
             "Apply:  nfqwall iptables --queue 10 --chain FORWARD --ports 80 | iptables-legacy-restore --noflush",
+            "Several queues: --queues 0-3 (for nfqwall run --queues 0-3).",
             "Remove: the same options plus --remove, piped the same way."})
 final class IptablesCommand implements Callable<Integer> {
-    @Option(names = "--queue", required = true, paramLabel = "N", description = "NFQUEUE number (0-65535).")
-    int queue;
+    @Option(names = "--queue", paramLabel = "N", description = "NFQUEUE number (0-65535): --queue-num N.")
+    Integer queue;
+
+    @Option(names = "--queues", paramLabel = "A-B",
+            description = "Balance over queues A to B (--queue-balance A:B), for nfqwall run --queues A-B.")
+    String queues;
+
+    @Option(names = "--cpu-fanout", description = {"With --queues: choose the queue by the CPU that handles the packet"
+            + " (--queue-cpu-fanout), not by the hash of its addresses.",
+        "Only where each flow stays on one CPU (a gateway with NIC RSS); wrong for local traffic (see the README)."})
+    boolean cpuFanout;
 
     @Option(names = "--chain", defaultValue = "FORWARD", paramLabel = "CHAIN",
             description = "FORWARD (a gateway), INPUT (a server) or OUTPUT (a client). Default: ${DEFAULT-VALUE}.")
@@ -61,13 +72,44 @@ final class IptablesCommand implements Callable<Integer> {
         try {
             List<PortRange> tcp = parsePorts("--ports", ports);
             List<PortRange> udp = udpPorts == null ? List.of() : parsePorts("--udp-ports", udpPorts);
-            options = new IptablesOptions(queue, chain, tcp, udp, ipv6, failClosed, markMask, queueAcks, blocks);
+            int[] range = queueRange();
+            options = new IptablesOptions(range[0], chain, tcp, udp, ipv6, failClosed, markMask, queueAcks, blocks,
+                    range[1], cpuFanout);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         spec.commandLine().getOut().print(remove ? IptablesRuleset.remove(options) : IptablesRuleset.apply(options));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** {@code --queue N} as {N, N}, or {@code --queues A-B} as {A, B}; exactly one of them. */
+    private int[] queueRange() {
+        if ((queue == null) == (queues == null)) {
+            throw new IllegalArgumentException(queue == null ? "Missing required option: '--queue=N' or '--queues=A-B'"
+                    : "--queue and --queues both given; use one");
+        }
+        if (queue != null) {
+            if (cpuFanout) {
+                throw new IllegalArgumentException("--cpu-fanout needs --queues A-B: one queue has nothing to spread over");
+            }
+            return new int[] {queue, queue};
+        }
+        QueueNumbers n;
+        try {
+            n = QueueNumbers.parse(queues);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--queues: " + e.getMessage(), e);
+        }
+        if (!n.contiguous()) {
+            throw new IllegalArgumentException("--queues: \"" + queues + "\" is not one range; --queue-balance takes"
+                    + " FIRST-LAST, e.g. 0-3");
+        }
+        if (cpuFanout && n.size() == 1) {
+            throw new IllegalArgumentException("--cpu-fanout needs --queues A-B with A < B: one queue has nothing to"
+                    + " spread over");
+        }
+        return new int[] {n.first(), n.last()};
     }
 
     /** Parses one port option; its error names the option, e.g. {@code --udp-ports: port list ...}. */

@@ -2,6 +2,8 @@ package org.nfqwall.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nfqwall.control.ControlClient;
@@ -9,6 +11,7 @@ import org.nfqwall.daemon.Daemon;
 import org.nfqwall.daemon.DaemonOptions;
 import org.nfqwall.daemon.LogFormat;
 import org.nfqwall.daemon.ObservabilityOptions;
+import org.nfqwall.daemon.QueueNumbers;
 import org.nfqwall.engine.EngineConfig;
 import org.nfqwall.flow.BufferPool;
 import org.nfqwall.flow.FlowTable;
@@ -19,9 +22,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code nfqwall run --rules FILE --queue N}: the daemon, in the foreground. */
+/** {@code nfqwall run --rules FILE [--queue N | --queues LIST]}: the daemon, in the foreground. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the firewall daemon on one queue, in the foreground.",
+        description = {"Run the firewall daemon in the foreground: one worker thread per queue.",
             "Logs one line per decision other than the default accept (JSON by default). SIGHUP (or",
             "nfqwall reload) reloads the rules file and reopens --log-file; nfqwall stats and status ask",
             "it through the control socket. SIGTERM or SIGINT stops it (exit 0)."})
@@ -29,14 +32,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rules", required = true, paramLabel = "FILE", description = "The YAML rules file.")
     Path rules;
 
-    @Option(names = "--queue", defaultValue = "0", paramLabel = "N", description = "NFQUEUE number. Default: ${DEFAULT-VALUE}.")
-    int queue;
+    @Option(names = "--queue", paramLabel = "N", description = "One NFQUEUE number (0-65535).")
+    Integer queue;
+
+    @Option(names = "--queues", paramLabel = "LIST",
+            description = {"NFQUEUE numbers, one worker thread each: N, A-B or a comma list of those, e.g. 0-3"
+                    + " (each once, at most " + QueueNumbers.MAX_QUEUES + "). Feed them with nfqwall iptables --queues A-B.",
+                "Default (without --queue): one queue per processor, 0 to nproc-1."})
+    String queues;
 
     @Option(names = "--fail-closed",
             description = "Do not ask the kernel to accept packets when the queue is full (it drops them instead).")
     boolean failClosed;
 
-    @Option(names = "--flows", paramLabel = "N", description = "Most flows tracked. Default: " + FlowTable.DEFAULT_CAPACITY + ".")
+    @Option(names = "--flows", paramLabel = "N", description = "Most flows tracked, by all queues together (divided"
+            + " evenly among them). Default: " + FlowTable.DEFAULT_CAPACITY + ".")
     int flows = FlowTable.DEFAULT_CAPACITY;
 
     @Option(names = "--flow-idle", paramLabel = "SECONDS",
@@ -54,7 +64,8 @@ final class RunCommand implements Callable<Integer> {
     int maxHello = TlsInspector.DEFAULT_MAX_CLIENT_HELLO_BYTES;
 
     @Option(names = "--buffer-memory", paramLabel = "MIB",
-            description = "Memory for partial request heads and ClientHellos held across segments. Default: "
+            description = "Memory for partial request heads and ClientHellos held across segments, by all queues together"
+                    + " (divided evenly among them). Default: "
                     + (BufferPool.DEFAULT_BUDGET_BYTES >> 20) + ".")
     long bufferMib = BufferPool.DEFAULT_BUDGET_BYTES >> 20;
 
@@ -114,24 +125,57 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        QueueConfig d = QueueConfig.defaults(queue);
-        QueueConfig q = new QueueConfig(queue, d.copyRange(),
-                socketBufferMib != null ? socketBufferMib << 20 : d.socketReceiveBufferBytes(),
-                queueLength != null ? queueLength : d.maxQueueLength(), !failClosed, d.batchSize(),
-                d.receiveTimeoutMillis());
+        QueueNumbers numbers;
+        List<QueueConfig> configs = new ArrayList<>();
         EngineConfig e;
         ObservabilityOptions observe;
         try {
-            if (flows < 1 || flowIdle < 1) {
-                throw new IllegalArgumentException("--flows and --flow-idle must be at least 1");
+            numbers = queueNumbers();
+            for (int i = 0; i < numbers.size(); i++) {
+                configs.add(queueConfig(numbers.get(i)));
             }
-            e = new EngineConfig(flows, flowIdle, maxHead, maxHello, bufferMib << 20, true);
+            int n = numbers.size();
+            if (flows < n || flowIdle < 1) {
+                throw new IllegalArgumentException("--flows must be at least the number of queues (" + n
+                        + ") and --flow-idle at least 1");
+            }
+            // Each queue's engine gets its share: the options bound the daemon's memory as a whole,
+            // and the kernel hashes flows to queues, so the shares fill about evenly.
+            e = new EngineConfig(flows / n, flowIdle, maxHead, maxHello, (bufferMib << 20) / n, true);
             observe = new ObservabilityOptions(logFile, logFormat, logAll, logRate,
                     metrics == null ? null : ObservabilityOptions.parseAddress(metrics));
         } catch (IllegalArgumentException ex) {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
         PrintStream out = System.out;
-        return new Daemon(new DaemonOptions(rules, q, e, observe, control, controlGroup, stateDir), out, System.err).run();
+        return new Daemon(new DaemonOptions(rules, configs, e, observe, control, controlGroup, stateDir), out,
+                System.err).run();
+    }
+
+    /** {@code --queue N}, {@code --queues LIST}, or one queue per processor from 0. */
+    private QueueNumbers queueNumbers() {
+        if (queue != null && queues != null) {
+            throw new IllegalArgumentException("--queue and --queues both given; use one (--queue N is --queues N)");
+        }
+        if (queue != null) {
+            return QueueNumbers.of(queue);
+        }
+        if (queues != null) {
+            try {
+                return QueueNumbers.parse(queues);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("--queues: " + ex.getMessage(), ex);
+            }
+        }
+        return QueueNumbers.range(0, Math.min(QueueNumbers.MAX_QUEUES, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The one place a queue's socket settings are made from the options: the same for every queue. */
+    private QueueConfig queueConfig(int number) {
+        QueueConfig d = QueueConfig.defaults(number);
+        return new QueueConfig(number, d.copyRange(),
+                socketBufferMib != null ? socketBufferMib << 20 : d.socketReceiveBufferBytes(),
+                queueLength != null ? queueLength : d.maxQueueLength(), !failClosed, d.batchSize(),
+                d.receiveTimeoutMillis());
     }
 }

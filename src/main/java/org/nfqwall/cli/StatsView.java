@@ -11,7 +11,8 @@ import org.nfqwall.rules.BlockDuration;
 
 /**
  * Renders a {@code stats} response for people: a header, the per-rule table, verdict totals,
- * flows, engine counters, the queue socket and the kernel's queue counters. Pure text out.
+ * flows, engine counters, the queue sockets (all summed over the daemon's queues), with several
+ * queues a table of each queue's share, and the kernel's queue counters. Pure text out.
  */
 final class StatsView {
     private StatsView() {
@@ -53,6 +54,18 @@ final class StatsView {
         Map<?, ?> q = map(r.fields().get("queue_socket"));
         sb.append("queue socket:");
         appendPairs(sb, q);
+        List<Map<?, ?>> queues = maps(r.fields().get("per_queue"));
+        if (queues.size() > 1) {
+            // With one queue these are the totals above; with several, how the kernel spread the load.
+            String qf = "%6s %10s %8s %8s %8s %8s%n";
+            sb.append(String.format("%n" + qf, "queue", "packets", "flows", "evicted", "enobufs", "errors"));
+            for (Map<?, ?> row : queues) {
+                sb.append(String.format(qf, number(row.get("queue")), number(row.get("packets")),
+                        number(row.get("flows")), number(row.get("evicted")), number(row.get("enobufs")),
+                        number(row.get("internal_errors"))));
+            }
+            sb.append('\n');
+        }
         for (Map<?, ?> k : maps(r.fields().get("kernel_queues"))) {
             sb.append(String.format("kernel queue %d: portid %d, waiting %d, copy mode %d, copy range %d,"
                             + " queue dropped %d, user dropped %d, id sequence %d%n",

@@ -1,8 +1,11 @@
 package org.nfqwall.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.nfqwall.control.ControlRequest;
 import org.nfqwall.control.ControlResponse;
+import org.nfqwall.daemon.QueueNumbers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,10 +30,26 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code running, pid 42, queue 10, FILE: SUMMARY, up 2h03m, fail-open}. */
+    /** {@code running, pid 42, queue 10, FILE: SUMMARY, up 2h03m, fail-open}; {@code queues 0-3} for several. */
     static String line(ControlResponse r) {
-        return "running, pid " + r.number("pid", 0) + ", queue " + r.number("queue", 0) + ", " + r.string("rules_file")
+        return "running, pid " + r.number("pid", 0) + ", " + queues(r) + ", " + r.string("rules_file")
                 + ": " + r.string("rules_summary") + ", up " + StatsView.duration(r.number("uptime_seconds", 0))
                 + ", " + (r.flag("fail_open") ? "fail-open" : "fail-closed");
+    }
+
+    /** {@code queue 10}, or {@code queues 0-3} when the daemon reads several (older daemons send only "queue"). */
+    private static String queues(ControlResponse r) {
+        List<Number> numbers = new ArrayList<>();
+        if (r.fields().get("queues") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Number n) {
+                    numbers.add(n);
+                }
+            }
+        }
+        if (numbers.size() > 1) {
+            return "queues " + QueueNumbers.format(numbers);
+        }
+        return "queue " + r.number("queue", 0);
     }
 }

@@ -27,22 +27,23 @@ final class ControlCommands implements ControlServer.Handler {
     private final Function<Instant, Map<String, Object>> stats;
     private final Consumer<String> log;
     private final Instant started;
-    private final int queue;
+    private final List<Integer> queues;
     private final boolean failOpen;
     private BlockCommands blocks;
 
     /**
      * @param stats the statistics fields at an instant ({@link StatsCollector#collect})
      * @param log where reloads are logged (the daemon's log)
+     * @param queues the queues the daemon reads, ascending
      */
     ControlCommands(RuleReloader reloader, Supplier<RuleSet> rules, Function<Instant, Map<String, Object>> stats,
-            Consumer<String> log, Instant started, int queue, boolean failOpen) {
+            Consumer<String> log, Instant started, List<Integer> queues, boolean failOpen) {
         this.reloader = reloader;
         this.rules = rules;
         this.stats = stats;
         this.log = log;
         this.started = started;
-        this.queue = queue;
+        this.queues = List.copyOf(queues);
         this.failOpen = failOpen;
     }
 
@@ -78,7 +79,9 @@ final class ControlCommands implements ControlServer.Handler {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("running", true);
         m.put("pid", ProcessHandle.current().pid());
-        m.put("queue", queue);
+        // "queue" predates several queues: the first one, so one-queue scripts read what they always did.
+        m.put("queue", queues.get(0));
+        m.put("queues", queues);
         m.put("fail_open", failOpen);
         m.put("rules_file", reloader.file().toString());
         m.put("rules_summary", rules.get().summary());

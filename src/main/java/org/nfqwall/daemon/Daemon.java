@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -27,12 +28,12 @@ import org.nfqwall.stats.RuleCounters;
 import sun.misc.Signal;
 
 /**
- * The {@code nfqwall run} process: loads the rules, opens the decision log, binds the queue, serves
- * metrics when asked, runs the worker, reloads the rules (and reopens the log file) on SIGHUP or a
+ * The {@code nfqwall run} process: loads the rules, opens the decision log, binds the queues, serves
+ * metrics when asked, runs one worker per queue ({@link QueueWorkers}), reloads the rules (and reopens the log file) on SIGHUP or a
  * control-socket request, answers statistics and status on the control socket, and
- * stops cleanly on SIGTERM or SIGINT (exit 0).
+ * stops cleanly on SIGTERM or SIGINT (exit 0; 1 if a worker failed, naming its queue).
  *
- * <p>The worker runs on its own thread; signals only set flags or swap the rule-set reference,
+ * <p>Each worker runs on its own thread; signals only set flags or swap the rule-set reference,
  * and a reload is loaded and compiled off the packet path before the swap. A file that fails to
  * load never replaces the rules in force. The control socket has threads of its own
  * ({@link ControlServer}).
@@ -43,7 +44,6 @@ public final class Daemon {
     private final PrintStream err;
     private final AtomicReference<RuleSet> rules = new AtomicReference<>();
     private final AtomicReference<BlockSet> blocks = new AtomicReference<>(BlockSet.EMPTY);
-    private final Counters counters = new Counters();
 
     public Daemon(DaemonOptions options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -69,9 +69,9 @@ public final class Daemon {
         }
         Instant started = Instant.now();
         RuleReloader reloader = new RuleReloader(rules, options.rulesFile());
-        QueueSocket socket;
+        List<QueueSocket> sockets;
         try {
-            socket = QueueSocket.open(options.queue());
+            sockets = QueueWorkers.open(options.queues());
         } catch (NfqException | RuntimeException | LinkageError e) {
             log.close();
             err.println("nfqwall: " + e.getMessage());
@@ -85,7 +85,7 @@ public final class Daemon {
             try {
                 blockCommands.restore();
             } catch (IOException e) {
-                socket.close();
+                QueueWorkers.closeAll(sockets);
                 err.println("nfqwall: not started: timed blocks: " + e.getMessage());
                 return 1;
             }
@@ -95,82 +95,111 @@ public final class Daemon {
                 t.setDaemon(true);
                 return t;
             });
-            Engine engine = new Engine(options.engine(), rules, blocks, counters, new RuleCounters(), (f, rule, verdict, mark) -> {
-                ruleCounts.decided(f, rule, verdict, mark);
-                log.decided(f, rule, verdict, mark);
-            });
-            QueueWorker worker = new QueueWorker(socket, PacketBatch.allocate(options.queue()), engine)
-                    .watchBlocks(blocks, (sh, sl, dh, dl, proto, sp, dp, block) -> cuts.execute(() -> {
-                        String e = kernel.cut(sh, sl, dh, dl, proto, sp, dp);
-                        log.info("nfqwall: " + block + ": cut " + Addresses.format(sh, sl) + ":" + sp + " -> "
-                                + Addresses.format(dh, dl) + ":" + dp + (e == null ? "" : " failed: " + e));
-                    }));
+            QueueWorkers workers = workers(sockets, ruleCounts, log, kernel, cuts);
             MetricsServer metrics;
             try {
-                metrics = startMetrics(engine, worker, log, ruleCounts);
+                metrics = startMetrics(workers, log, ruleCounts);
             } catch (IOException e) {
-                socket.close();
+                workers.closeUnstarted();
                 err.println("nfqwall: not started: cannot serve metrics on " + options.observe().metricsAddress() + ": " + e);
                 return 1;
             }
-            Thread thread = new Thread(worker, "nfqwall-queue-" + options.queue().queueNumber());
-            StatsCollector stats = new StatsCollector(engine, counters,
-                    () -> StatsCollector.QueueSocketCounters.of(socket), worker::internalErrors, log::suppressed,
-                    rules::get, Path.of(KernelQueueStats.PROC_FILE));
+            StatsCollector stats = new StatsCollector(workers.lanes().stream()
+                    .map(l -> new StatsCollector.QueueSource(l.queue(), l.engine(), l.counters(),
+                            () -> StatsCollector.QueueSocketCounters.of(l.socket()), l.worker()::internalErrors))
+                    .toList(), log::suppressed, rules::get, Path.of(KernelQueueStats.PROC_FILE));
             ControlServer control;
             try {
                 control = ControlServer.start(options.controlSocket(), options.controlGroup(),
                         new ControlCommands(reloader, rules::get, stats::collect, log::info, started,
-                                options.queue().queueNumber(), options.queue().failOpen()).withBlocks(blockCommands));
+                                workers.queues(), options.failOpen()).withBlocks(blockCommands));
             } catch (IOException | RuntimeException e) {
-                socket.close();
+                workers.closeUnstarted();
                 if (metrics != null) {
                     metrics.close();
                 }
                 err.println("nfqwall: not started: control socket: " + e.getMessage());
                 return 1;
             }
-            Signal.handle(new Signal("TERM"), s -> worker.stop());
-            Signal.handle(new Signal("INT"), s -> worker.stop());
+            Signal.handle(new Signal("TERM"), s -> workers.stop());
+            Signal.handle(new Signal("INT"), s -> workers.stop());
             Signal.handle(new Signal("HUP"), s -> {
                 log.reopen();
                 reload(reloader, log);
             });
-            log.info(String.format("nfqwall: queue %d, %s: %s, %s, socket buffer %d KiB%s, control %s",
-                    options.queue().queueNumber(), options.rulesFile(), loaded.ruleSet().summary(),
-                    options.queue().failOpen() ? "fail-open" : "fail-closed", socket.receiveBufferBytes() >> 10,
-                    socket.receiveBufferForced() ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)",
+            QueueSocket first = sockets.get(0);
+            boolean forced = sockets.stream().allMatch(QueueSocket::receiveBufferForced);
+            log.info(String.format("nfqwall: %s, %s: %s, %s, socket buffer %d KiB%s, control %s",
+                    queuesText(workers.queues()), options.rulesFile(), loaded.ruleSet().summary(),
+                    options.failOpen() ? "fail-open" : "fail-closed", first.receiveBufferBytes() >> 10,
+                    forced ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)",
                     options.controlSocket()));
             if (metrics != null) {
                 log.info("nfqwall: metrics on http://" + hostPort(options.observe().metricsAddress(), metrics.port()) + "/metrics");
             }
-            thread.start();
-            joinUninterruptibly(thread);
+            workers.start();
+            workers.join();
             control.close();
             cuts.shutdown();
             if (metrics != null) {
                 metrics.close();
             }
-            log.info(summary(engine, worker, log));
-            if (worker.failure() != null) {
-                err.println("nfqwall: queue " + options.queue().queueNumber() + " stopped: " + worker.failure().getMessage());
+            log.info(summary(workers, log));
+            List<String> failures = workers.failures();
+            for (String f : failures) {
+                err.println("nfqwall: " + f);
+            }
+            if (!failures.isEmpty()) {
                 return 1;
             }
         }
         return 0;
     }
 
+    /**
+     * One worker per bound socket, each with an engine, counters and flow table of its own.
+     * What they share is read-only per packet (the rule-set and block-set references) or safe from
+     * several workers by design: the decision listeners and the block-cut executor.
+     */
+    private QueueWorkers workers(List<QueueSocket> sockets, RuleDecisionCounts ruleCounts, DecisionLog log,
+            KernelBlocks kernel, ExecutorService cuts) {
+        List<QueueWorkers.Lane> lanes = new ArrayList<>();
+        for (QueueSocket socket : sockets) {
+            Counters counters = new Counters();
+            Engine engine = new Engine(options.engine(), rules, blocks, counters, new RuleCounters(), (f, rule, verdict, mark) -> {
+                ruleCounts.decided(f, rule, verdict, mark);
+                log.decided(f, rule, verdict, mark);
+            });
+            QueueWorker worker = new QueueWorker(socket, PacketBatch.allocate(socket.config()), engine)
+                    .watchBlocks(blocks, (sh, sl, dh, dl, proto, sp, dp, block) -> cuts.execute(() -> {
+                        String e = kernel.cut(sh, sl, dh, dl, proto, sp, dp);
+                        log.info("nfqwall: " + block + ": cut " + Addresses.format(sh, sl) + ":" + sp + " -> "
+                                + Addresses.format(dh, dl) + ":" + dp + (e == null ? "" : " failed: " + e));
+                    }));
+            lanes.add(new QueueWorkers.Lane(socket.config().queueNumber(), socket, counters, engine, worker));
+        }
+        return new QueueWorkers(lanes);
+    }
+
+    /** {@code queue 6} for one queue (the form scripts have always read), {@code queues 0-3} for several. */
+    static String queuesText(List<Integer> queues) {
+        return (queues.size() == 1 ? "queue " : "queues ") + QueueNumbers.format(queues);
+    }
+
     /** The Prometheus endpoint asked for with {@code --metrics}, serving; null when not asked for. */
-    private MetricsServer startMetrics(Engine engine, QueueWorker worker, DecisionLog log, RuleDecisionCounts ruleCounts)
+    private MetricsServer startMetrics(QueueWorkers workers, DecisionLog log, RuleDecisionCounts ruleCounts)
             throws IOException {
         InetSocketAddress address = options.observe().metricsAddress();
         if (address == null) {
             return null;
         }
-        return MetricsServer.start(address, new MetricsServer.Sources(options.queue().queueNumber(), counters,
-                ruleCounts, worker.latency(), engine::flowCount, options.engine().flowCapacity(),
-                engine::flowEvictions, worker.socket()::enobufs, worker::internalErrors, log::suppressed,
-                KernelQueueStats::read));
+        List<MetricsServer.QueueSources> queues = workers.lanes().stream()
+                .map(l -> new MetricsServer.QueueSources(l.queue(), l.counters(), l.worker().latency(),
+                        l.engine()::flowCount, l.engine().flowCapacity(), l.engine()::flowEvictions,
+                        l.socket()::enobufs, l.worker()::internalErrors))
+                .toList();
+        return MetricsServer.start(address, new MetricsServer.Sources(queues, ruleCounts, log::suppressed,
+                KernelQueueStats::readAll));
     }
 
     private static String hostPort(InetSocketAddress address, int port) {
@@ -193,35 +222,21 @@ public final class Daemon {
         }
     }
 
-    private String summary(Engine engine, QueueWorker worker, DecisionLog log) {
-        Map<Counter, Long> c = Counters.merge(List.of(counters));
-        QueueSocket s = worker.socket();
+    /** The stop line: every number summed over the queues. */
+    private static String summary(QueueWorkers workers, DecisionLog log) {
+        Map<Counter, Long> c = workers.merged();
         return String.format("nfqwall: stopped: %d packets, %d flows (%d evicted), %d requests, accept %d, drop %d,"
                         + " reject %d, mark %d, malformed %d, bad checksums %d, enobufs %d, internal errors %d,"
                         + " log lines suppressed %d",
-                c.get(Counter.PACKETS), c.get(Counter.FLOWS), engine.flowEvictions(), c.get(Counter.HTTP_REQUESTS),
+                c.get(Counter.PACKETS), c.get(Counter.FLOWS), workers.flowEvictions(), c.get(Counter.HTTP_REQUESTS),
                 c.get(Counter.DECIDED_ACCEPT), c.get(Counter.DECIDED_DROP), c.get(Counter.DECIDED_REJECT),
-                c.get(Counter.DECIDED_MARK), c.get(Counter.MALFORMED), c.get(Counter.BAD_CHECKSUMS), s.enobufs(),
-                worker.internalErrors(), log.suppressed());
+                c.get(Counter.DECIDED_MARK), c.get(Counter.MALFORMED), c.get(Counter.BAD_CHECKSUMS), workers.enobufs(),
+                workers.internalErrors(), log.suppressed());
     }
 
     private void printErrors(List<RuleError> errors) {
         for (RuleError e : errors) {
             err.println(e);
-        }
-    }
-
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }

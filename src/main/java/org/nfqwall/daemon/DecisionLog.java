@@ -24,7 +24,12 @@ import org.nfqwall.rules.Verdict;
  * limit (a token bucket, {@code --log-rate} a second) or beyond a full queue are counted as
  * suppressed instead, and the next line written is preceded by a summary line with their count.
  *
- * <p>{@link #decided} runs on the worker thread only; {@link #info}, {@link #reopen},
+ * <p>{@link #decided} runs on the worker threads, several at once with several queues: the rate
+ * limit and the count of unreported suppressed lines are shared, so they are taken under this
+ * object's lock. The lock is held for a few arithmetic steps per logged decision (never for
+ * formatting or queueing the line) and never for the default accepts that are not logged,
+ * which return before it; an uncontended lock is cheaper than a bucket per worker, which would
+ * also let N workers log N times {@code --log-rate}. {@link #info}, {@link #reopen},
  * {@link #suppressed} and {@link #close} may be called from any thread (close after the worker
  * has stopped, or its last lines may be lost).
  */
@@ -53,7 +58,7 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
     private final Clock clock;
     private final LongSupplier nanoTime;
     private final Thread writer;
-    /** Suppressed lines not yet reported by a summary line; worker thread only. */
+    /** Suppressed lines not yet reported by a summary line; guarded by this. */
     private long unreported;
     private volatile boolean reopenRequested;
     private volatile boolean closing;
@@ -96,13 +101,21 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
         if (!logAll && rule == null && verdict == Verdict.ACCEPT) {
             return;
         }
-        if (!bucket.tryTake(nanoTime.getAsLong())) {
-            suppress();
-            return;
+        long pending;
+        synchronized (this) {
+            if (!bucket.tryTake(nanoTime.getAsLong())) {
+                unreported++;
+                suppressed.incrementAndGet();
+                return;
+            }
+            pending = unreported;
+            unreported = 0;
         }
         Instant now = clock.instant();
-        if (unreported > 0 && lines.offer(new Entry(DECISION, summary(now, unreported)))) {
-            unreported = 0;
+        if (pending > 0 && !lines.offer(new Entry(DECISION, summary(now, pending)))) {
+            synchronized (this) {
+                unreported += pending;
+            }
         }
         String line = format == LogFormat.JSON ? EveJson.decision(now, f, rule, verdict, mark)
                 : TextLine.decision(now, f, rule, verdict, mark);
@@ -111,7 +124,7 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
         }
     }
 
-    private void suppress() {
+    private synchronized void suppress() {
         suppressed.incrementAndGet();
         unreported++;
     }
@@ -211,12 +224,15 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
     /** Writes the pending summary and what is queued, then stops the writer and closes the file. */
     @Override
     public void close() {
-        if (unreported > 0) {
+        long pending;
+        synchronized (this) {
+            pending = unreported;
+            unreported = 0;
+        }
+        if (pending > 0) {
             try {
-                if (lines.offer(new Entry(DECISION, summary(clock.instant(), unreported)), INFO_WAIT_MILLIS,
-                        TimeUnit.MILLISECONDS)) {
-                    unreported = 0;
-                }
+                lines.offer(new Entry(DECISION, summary(clock.instant(), pending)), INFO_WAIT_MILLIS,
+                        TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

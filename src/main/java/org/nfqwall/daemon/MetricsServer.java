@@ -11,6 +11,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.nfqwall.rules.Verdict;
 import org.nfqwall.stats.KernelQueueStats;
 import org.nfqwall.stats.Counter;
@@ -29,10 +33,11 @@ import org.nfqwall.stats.LatencyHistogram;
  * Serves the daemon's metrics in the Prometheus exposition formats over HTTP
  * ({@code GET /metrics}), opt-in with {@code --metrics HOST:PORT}.
  *
- * <p>Every value is read at scrape time from where the worker keeps it (its counters, the flow
- * table, the latency histogram, the kernel's {@code /proc} file), so serving metrics adds nothing
- * to the packet path. Scrapes run on one thread of their own; the values they read may lag the
- * worker by a few packets but are never torn. The metric names are listed in the README
+ * <p>Every value is read at scrape time from where each worker keeps it (its counters, the flow
+ * table, the latency histogram, the kernel's {@code /proc} file) and summed over the queues, so
+ * serving metrics adds nothing to the packet path. Scrapes run on one thread of their own; the
+ * values they read may lag the workers by a few packets but are never torn. Only the series
+ * named {@code nfqwall_queue_*} and {@code nfqwall_kernel_*} have a {@code queue} label. The metric names are listed in the README
  * ("Metrics").
  */
 public final class MetricsServer implements AutoCloseable {
@@ -41,23 +46,60 @@ public final class MetricsServer implements AutoCloseable {
             EnumSet.of(Counter.DECIDED_ACCEPT, Counter.DECIDED_DROP, Counter.DECIDED_REJECT, Counter.DECIDED_MARK);
 
     /**
-     * Where the metrics come from.
+     * What one queue's worker keeps.
      *
-     * @param queue the queue number (label of the kernel metrics)
+     * @param queue the queue number (the {@code queue} label)
      * @param counters the worker's counters
-     * @param rules decisions by rule
      * @param latency receive-to-verdict time per packet
      * @param flows flows tracked now
      * @param flowCapacity most flows tracked
      * @param flowEvictions flows pushed out of a full table so far
      * @param enobufs ENOBUFS met by the queue socket so far
      * @param internalErrors packets accepted because the engine threw
-     * @param logSuppressed decision-log lines not written
-     * @param kernel the kernel's statistics of a queue, read at each scrape
      */
-    public record Sources(int queue, Counters counters, RuleDecisionCounts rules, LatencyHistogram latency,
-            IntSupplier flows, int flowCapacity, LongSupplier flowEvictions, LongSupplier enobufs,
-            LongSupplier internalErrors, LongSupplier logSuppressed, IntFunction<Optional<KernelQueueStats>> kernel) {
+    public record QueueSources(int queue, Counters counters, LatencyHistogram latency, IntSupplier flows,
+            int flowCapacity, LongSupplier flowEvictions, LongSupplier enobufs, LongSupplier internalErrors) {
+    }
+
+    /**
+     * Where the metrics come from.
+     *
+     * @param queues each queue's worker, in queue order; the series without a {@code queue}
+     *        label sum over them
+     * @param rules decisions by rule (all workers)
+     * @param logSuppressed decision-log lines not written
+     * @param kernel the kernel's statistics of every queue in the namespace, read at each scrape
+     *        (empty when unreadable)
+     */
+    public record Sources(List<QueueSources> queues, RuleDecisionCounts rules, LongSupplier logSuppressed,
+            Supplier<List<KernelQueueStats>> kernel) {
+        public Sources {
+            queues = List.copyOf(queues);
+        }
+
+        /** One queue's sources. */
+        public Sources(int queue, Counters counters, RuleDecisionCounts rules, LatencyHistogram latency,
+                IntSupplier flows, int flowCapacity, LongSupplier flowEvictions, LongSupplier enobufs,
+                LongSupplier internalErrors, LongSupplier logSuppressed, IntFunction<Optional<KernelQueueStats>> kernel) {
+            this(List.of(new QueueSources(queue, counters, latency, flows, flowCapacity, flowEvictions, enobufs,
+                    internalErrors)), rules, logSuppressed, () -> kernel.apply(queue).map(List::of).orElse(List.of()));
+        }
+
+        long sum(Counter c) {
+            long total = 0;
+            for (QueueSources q : queues) {
+                total += q.counters().get(c);
+            }
+            return total;
+        }
+
+        long sum(ToLongFunction<QueueSources> f) {
+            long total = 0;
+            for (QueueSources q : queues) {
+                total += f.applyAsLong(q);
+            }
+            return total;
+        }
     }
 
     private final HTTPServer server;
@@ -102,10 +144,10 @@ public final class MetricsServer implements AutoCloseable {
                 .help("Decisions taken (one per request, or per flow decided without inspection), by verdict.")
                 .labelNames("verdict")
                 .callback(cb -> {
-                    cb.call(s.counters().get(Counter.DECIDED_ACCEPT), Verdict.ACCEPT.label());
-                    cb.call(s.counters().get(Counter.DECIDED_DROP), Verdict.DROP.label());
-                    cb.call(s.counters().get(Counter.DECIDED_REJECT), Verdict.REJECT.label());
-                    cb.call(s.counters().get(Counter.DECIDED_MARK), Verdict.MARK.label());
+                    cb.call(s.sum(Counter.DECIDED_ACCEPT), Verdict.ACCEPT.label());
+                    cb.call(s.sum(Counter.DECIDED_DROP), Verdict.DROP.label());
+                    cb.call(s.sum(Counter.DECIDED_REJECT), Verdict.REJECT.label());
+                    cb.call(s.sum(Counter.DECIDED_MARK), Verdict.MARK.label());
                 })
                 .register(registry);
         CounterWithCallback.builder().name("nfqwall_rule_decisions")
@@ -122,23 +164,24 @@ public final class MetricsServer implements AutoCloseable {
         for (Counter c : Counter.values()) {
             if (!DECISIONS.contains(c)) {
                 CounterWithCallback.builder().name(metricName(c)).help(help(c))
-                        .callback(cb -> cb.call(s.counters().get(c))).register(registry);
+                        .callback(cb -> cb.call(s.sum(c))).register(registry);
             }
         }
-        registry.register(latencyCollector(s.latency()));
-        GaugeWithCallback.builder().name("nfqwall_flow_table_flows").help("Flows tracked now.")
-                .callback(cb -> cb.call(s.flows().getAsInt())).register(registry);
-        GaugeWithCallback.builder().name("nfqwall_flow_table_capacity").help("Most flows tracked (--flows).")
-                .callback(cb -> cb.call(s.flowCapacity())).register(registry);
+        registry.register(latencyCollector(s.queues().stream().map(QueueSources::latency).toList()));
+        GaugeWithCallback.builder().name("nfqwall_flow_table_flows").help("Flows tracked now (all queues).")
+                .callback(cb -> cb.call(s.sum(q -> q.flows().getAsInt()))).register(registry);
+        GaugeWithCallback.builder().name("nfqwall_flow_table_capacity").help("Most flows tracked (--flows, all queues).")
+                .callback(cb -> cb.call(s.sum(QueueSources::flowCapacity))).register(registry);
         CounterWithCallback.builder().name("nfqwall_flow_table_evictions")
                 .help("Flows forgotten because the table was full (least recently used first).")
-                .callback(cb -> cb.call(s.flowEvictions().getAsLong())).register(registry);
+                .callback(cb -> cb.call(s.sum(q -> q.flowEvictions().getAsLong()))).register(registry);
         CounterWithCallback.builder().name("nfqwall_enobufs")
-                .help("ENOBUFS on the queue socket: its receive buffer overflowed (packets lost) or a verdict send failed.")
-                .callback(cb -> cb.call(s.enobufs().getAsLong())).register(registry);
+                .help("ENOBUFS on the queue sockets: a receive buffer overflowed (packets lost) or a verdict send failed.")
+                .callback(cb -> cb.call(s.sum(q -> q.enobufs().getAsLong()))).register(registry);
         CounterWithCallback.builder().name("nfqwall_internal_errors")
                 .help("Packets accepted because deciding them threw (a bug: please report).")
-                .callback(cb -> cb.call(s.internalErrors().getAsLong())).register(registry);
+                .callback(cb -> cb.call(s.sum(q -> q.internalErrors().getAsLong()))).register(registry);
+        perQueueMetrics(registry, s);
         CounterWithCallback.builder().name("nfqwall_log_lines_suppressed")
                 .help("Decision-log lines not written: over --log-rate or the log queue full.")
                 .callback(cb -> cb.call(s.logSuppressed().getAsLong())).register(registry);
@@ -146,24 +189,53 @@ public final class MetricsServer implements AutoCloseable {
         return registry;
     }
 
+    /** The series with a {@code queue} label: one data point per queue the daemon reads. */
+    private static void perQueueMetrics(PrometheusRegistry registry, Sources s) {
+        CounterWithCallback.builder().name("nfqwall_queue_packets")
+                .help("Packets handed to the engine, by queue (how --queue-balance spreads the load).")
+                .labelNames("queue")
+                .callback(cb -> s.queues().forEach(q -> cb.call(q.counters().get(Counter.PACKETS), label(q.queue()))))
+                .register(registry);
+        GaugeWithCallback.builder().name("nfqwall_queue_flows")
+                .help("Flows tracked now, by queue.")
+                .labelNames("queue")
+                .callback(cb -> s.queues().forEach(q -> cb.call(q.flows().getAsInt(), label(q.queue()))))
+                .register(registry);
+        CounterWithCallback.builder().name("nfqwall_queue_enobufs")
+                .help("ENOBUFS on the queue socket, by queue.")
+                .labelNames("queue")
+                .callback(cb -> s.queues().forEach(q -> cb.call(q.enobufs().getAsLong(), label(q.queue()))))
+                .register(registry);
+    }
+
+    private static String label(int queue) {
+        return Integer.toString(queue);
+    }
+
     private static void kernelMetrics(PrometheusRegistry registry, Sources s) {
-        String queue = Integer.toString(s.queue());
-        // One read of /proc per metric is three small reads per scrape; simpler than caching.
+        // One read of /proc per metric is three small reads per scrape, whatever the number of queues.
         CounterWithCallback.builder().name("nfqwall_kernel_queue_dropped")
                 .help("Packets the kernel dropped because the queue was full (kernel counter; fail-closed only).")
                 .labelNames("queue")
-                .callback(cb -> s.kernel().apply(s.queue()).ifPresent(k -> cb.call(k.queueDropped(), queue)))
+                .callback(cb -> ours(s).forEach(k -> cb.call(k.queueDropped(), label(k.queue()))))
                 .register(registry);
         CounterWithCallback.builder().name("nfqwall_kernel_user_dropped")
                 .help("Packets the kernel could not hand to the netlink socket (kernel counter; fail-closed only).")
                 .labelNames("queue")
-                .callback(cb -> s.kernel().apply(s.queue()).ifPresent(k -> cb.call(k.userDropped(), queue)))
+                .callback(cb -> ours(s).forEach(k -> cb.call(k.userDropped(), label(k.queue()))))
                 .register(registry);
         GaugeWithCallback.builder().name("nfqwall_kernel_queue_waiting")
                 .help("Packets in the kernel queue now, waiting for a verdict.")
                 .labelNames("queue")
-                .callback(cb -> s.kernel().apply(s.queue()).ifPresent(k -> cb.call(k.queueTotal(), queue)))
+                .callback(cb -> ours(s).forEach(k -> cb.call(k.queueTotal(), label(k.queue()))))
                 .register(registry);
+    }
+
+    /** The kernel's lines of the daemon's own queues (another process's queues are not ours to report). */
+    private static List<KernelQueueStats> ours(Sources s) {
+        Set<Integer> queues = new HashSet<>();
+        s.queues().forEach(q -> queues.add(q.queue()));
+        return s.kernel().get().stream().filter(k -> queues.contains(k.queue())).toList();
     }
 
     /** {@code nfqwall_} and the counter's name in lower case; Prometheus adds {@code _total}. */
@@ -199,7 +271,12 @@ public final class MetricsServer implements AutoCloseable {
         };
     }
 
-    private static Collector latencyCollector(LatencyHistogram h) {
+    /**
+     * The workers' histograms as one: each bucket summed at scrape time, so the workers keep
+     * writing their own histogram without a lock or a shared cache line.
+     */
+    private static Collector latencyCollector(List<LatencyHistogram> histograms) {
+        LatencyHistogram h = histograms.get(0);
         String name = "nfqwall_verdict_latency_seconds";
         return new Collector() {
             @Override
@@ -210,13 +287,19 @@ public final class MetricsServer implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     long bound = h.upperBoundNanos(i);
                     bounds[i] = bound == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : bound / 1e9;
-                    counts[i] = h.count(i);
+                    for (LatencyHistogram w : histograms) {
+                        counts[i] += w.count(i);
+                    }
+                }
+                long sum = 0;
+                for (LatencyHistogram w : histograms) {
+                    sum += w.sumNanos();
                 }
                 return HistogramSnapshot.builder().name(name)
                         .help("Time from receiving a packet to sending its verdict, per packet (measured per batch).")
                         .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
                                 .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
-                                .sum(h.sumNanos() / 1e9).build())
+                                .sum(sum / 1e9).build())
                         .build();
             }
 

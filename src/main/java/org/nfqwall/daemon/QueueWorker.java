@@ -17,8 +17,11 @@ import org.nfqwall.stats.LatencyHistogram;
  * The loop of one queue: receive a batch, decide each packet, send the batch's verdicts in one
  * call, now and then expire idle flows.
  *
- * <p>Runs on its own thread and owns its socket, batch and engine; nothing on this path is shared
- * with other threads except the rule-set reference and the stop flag. {@link #stop} may be called
+ * <p>Runs on its own thread and owns its socket, batch and engine; with several queues there is one
+ * worker per queue ({@link QueueWorkers}). Nothing on this path is shared with other threads except
+ * the rule-set and block-set references (read once per packet or loop), the stop flag, and the
+ * engine's decision listener, which serves every worker (see {@link DecisionLog} and
+ * {@link RuleDecisionCounts} for how they stay safe). {@link #stop} may be called
  * from any thread: the loop notices within the socket's receive timeout, verdicts what it holds,
  * unbinds the queue and returns. {@link #latency} and {@link #internalErrors} may be read from any
  * thread (metrics).

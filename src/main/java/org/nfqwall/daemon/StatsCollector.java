@@ -26,10 +26,12 @@ import org.nfqwall.stats.RuleCounters;
 /**
  * Builds the fields of the {@code stats} response: per-rule counts of the rules in force (and
  * the default), verdict totals, every engine counter, the flow table, the queue socket and the
- * kernel's counters of every queue in the daemon's network namespace.
+ * kernel's counters of every queue in the daemon's network namespace; each summed over the
+ * daemon's queues, and then each queue's own numbers.
  *
- * <p>Runs on control threads; it only reads counters the worker writes, so a snapshot can lag
- * the worker by a few packets and its parts are not taken at one instant.
+ * <p>Runs on control threads; it only reads counters the workers write, so a snapshot can lag
+ * the workers by a few packets and its parts are not taken at one instant (a total may be read
+ * a few packets apart from the per-queue numbers it sums).
  */
 final class StatsCollector {
     /** What the per-rule numbers mean, sent with every response and printed above the table. */
@@ -44,67 +46,100 @@ final class StatsCollector {
         }
     }
 
-    private final Engine engine;
-    private final Counters counters;
-    private final Supplier<QueueSocketCounters> socket;
-    private final LongSupplier internalErrors;
+    /**
+     * What one queue's worker keeps, read at each request.
+     *
+     * @param queue the queue number
+     * @param engine its engine (flow table, rule counters)
+     * @param counters its engine counters
+     * @param socket its queue socket's counters
+     * @param internalErrors packets its worker accepted because the engine threw
+     */
+    record QueueSource(int queue, Engine engine, Counters counters, Supplier<QueueSocketCounters> socket,
+            LongSupplier internalErrors) {
+    }
+
+    private final List<QueueSource> queues;
     private final LongSupplier logSuppressed;
     private final Supplier<RuleSet> rules;
     private final Path procFile;
 
-    StatsCollector(Engine engine, Counters counters, Supplier<QueueSocketCounters> socket, LongSupplier internalErrors,
-            LongSupplier logSuppressed, Supplier<RuleSet> rules, Path procFile) {
-        this.engine = engine;
-        this.counters = counters;
-        this.socket = socket;
-        this.internalErrors = internalErrors;
+    StatsCollector(List<QueueSource> queues, LongSupplier logSuppressed, Supplier<RuleSet> rules, Path procFile) {
+        this.queues = List.copyOf(queues);
         this.logSuppressed = logSuppressed;
         this.rules = rules;
         this.procFile = procFile;
     }
 
-    /** The response fields (after the common ones the caller adds). */
+    /**
+     * The response fields (after the common ones the caller adds): totals over all queues in the
+     * fields a one-queue daemon has always sent, then {@code per_queue}, one object per queue.
+     */
     Map<String, Object> collect(Instant now) {
+        Map<Counter, Long> c = Counters.merge(queues.stream().map(QueueSource::counters).toList());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("note", NOTE);
-        m.put("rules", ruleRows(rules.get(), engine.ruleCounters().snapshot()));
+        m.put("rules", ruleRows(rules.get(),
+                RuleCounters.merge(queues.stream().map(q -> q.engine().ruleCounters()).toList())));
         Map<String, Object> verdicts = new LinkedHashMap<>();
-        verdicts.put("accept", counters.get(Counter.DECIDED_ACCEPT));
-        verdicts.put("drop", counters.get(Counter.DECIDED_DROP));
-        verdicts.put("reject", counters.get(Counter.DECIDED_REJECT));
-        verdicts.put("mark", counters.get(Counter.DECIDED_MARK));
-        verdicts.put("by_default", counters.get(Counter.DECIDED_BY_DEFAULT));
+        verdicts.put("accept", c.get(Counter.DECIDED_ACCEPT));
+        verdicts.put("drop", c.get(Counter.DECIDED_DROP));
+        verdicts.put("reject", c.get(Counter.DECIDED_REJECT));
+        verdicts.put("mark", c.get(Counter.DECIDED_MARK));
+        verdicts.put("by_default", c.get(Counter.DECIDED_BY_DEFAULT));
         m.put("verdicts", verdicts);
         Map<String, Object> flows = new LinkedHashMap<>();
-        flows.put("tracked", engine.flowCount());
-        flows.put("capacity", engine.flowCapacity());
-        flows.put("created", counters.get(Counter.FLOWS));
-        flows.put("offloaded", counters.get(Counter.FLOWS_OFFLOADED));
-        flows.put("evicted", engine.flowEvictions());
-        flows.put("expired", engine.flowExpirations());
+        flows.put("tracked", queues.stream().mapToLong(q -> q.engine().flowCount()).sum());
+        flows.put("capacity", queues.stream().mapToLong(q -> q.engine().flowCapacity()).sum());
+        flows.put("created", c.get(Counter.FLOWS));
+        flows.put("offloaded", c.get(Counter.FLOWS_OFFLOADED));
+        flows.put("evicted", queues.stream().mapToLong(q -> q.engine().flowEvictions()).sum());
+        flows.put("expired", queues.stream().mapToLong(q -> q.engine().flowExpirations()).sum());
         m.put("flows", flows);
         Map<String, Object> engineCounters = new LinkedHashMap<>();
-        for (Counter c : Counter.values()) {
-            engineCounters.put(c.name().toLowerCase(Locale.ROOT), counters.get(c));
+        for (Counter k : Counter.values()) {
+            engineCounters.put(k.name().toLowerCase(Locale.ROOT), c.get(k));
         }
-        engineCounters.put("internal_errors", internalErrors.getAsLong());
+        engineCounters.put("internal_errors", queues.stream().mapToLong(q -> q.internalErrors().getAsLong()).sum());
         engineCounters.put("log_lines_suppressed", logSuppressed.getAsLong());
         m.put("engine", engineCounters);
-        Map<String, Object> queue = new LinkedHashMap<>();
-        QueueSocketCounters q = socket.get();
-        queue.put("packets", q.packets());
-        queue.put("receive_calls", q.receiveCalls());
-        queue.put("enobufs", q.enobufs());
-        queue.put("netlink_errors", q.netlinkErrors());
-        m.put("queue_socket", queue);
+        List<QueueSocketCounters> sockets = queues.stream().map(q -> q.socket().get()).toList();
+        Map<String, Object> socket = new LinkedHashMap<>();
+        socket.put("packets", sockets.stream().mapToLong(QueueSocketCounters::packets).sum());
+        socket.put("receive_calls", sockets.stream().mapToLong(QueueSocketCounters::receiveCalls).sum());
+        socket.put("enobufs", sockets.stream().mapToLong(QueueSocketCounters::enobufs).sum());
+        socket.put("netlink_errors", sockets.stream().mapToLong(QueueSocketCounters::netlinkErrors).sum());
+        m.put("queue_socket", socket);
+        List<KernelQueueStats> kernel = List.of();
         try {
-            m.put("kernel_queues", kernelQueues(
-                    KernelQueueStats.parse(Files.readString(procFile, StandardCharsets.US_ASCII))));
+            kernel = KernelQueueStats.parse(Files.readString(procFile, StandardCharsets.US_ASCII));
+            m.put("kernel_queues", kernelQueues(kernel));
         } catch (IOException | IllegalArgumentException e) {
             m.put("kernel_queues", List.of());
             m.put("kernel_queues_error", "cannot read " + procFile + ": " + e.getMessage());
         }
+        m.put("per_queue", perQueue(sockets, kernel));
         return m;
+    }
+
+    /** One object per queue of this daemon, with its kernel line (null while the kernel does not list it). */
+    private List<Object> perQueue(List<QueueSocketCounters> sockets, List<KernelQueueStats> kernel) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < queues.size(); i++) {
+            QueueSource q = queues.get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("queue", q.queue());
+            m.put("packets", q.counters().get(Counter.PACKETS));
+            m.put("flows", q.engine().flowCount());
+            m.put("flow_capacity", q.engine().flowCapacity());
+            m.put("evicted", q.engine().flowEvictions());
+            m.put("enobufs", sockets.get(i).enobufs());
+            m.put("internal_errors", q.internalErrors().getAsLong());
+            m.put("kernel", kernel.stream().filter(k -> k.queue() == q.queue()).findFirst()
+                    .map(StatsCollector::kernelQueue).orElse(null));
+            out.add(m);
+        }
+        return out;
     }
 
     static List<Object> ruleRows(RuleSet rs, Map<String, RuleCounters.RuleCount> counts) {
@@ -136,18 +171,22 @@ final class StatsCollector {
     private static List<Object> kernelQueues(List<KernelQueueStats> queues) {
         List<Object> out = new ArrayList<>();
         for (KernelQueueStats q : queues) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("queue", q.queue());
-            m.put("portid", q.portId());
-            m.put("queue_total", q.queueTotal());
-            m.put("copy_mode", q.copyMode());
-            m.put("copy_range", q.copyRange());
-            m.put("queue_dropped", q.queueDropped());
-            m.put("user_dropped", q.userDropped());
-            m.put("id_sequence", q.idSequence());
-            out.add(m);
+            out.add(kernelQueue(q));
         }
         return out;
+    }
+
+    private static Map<String, Object> kernelQueue(KernelQueueStats q) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("queue", q.queue());
+        m.put("portid", q.portId());
+        m.put("queue_total", q.queueTotal());
+        m.put("copy_mode", q.copyMode());
+        m.put("copy_range", q.copyRange());
+        m.put("queue_dropped", q.queueDropped());
+        m.put("user_dropped", q.userDropped());
+        m.put("id_sequence", q.idSequence());
+        return m;
     }
 
     /** Seconds since {@code start}, at least 0. */

@@ -13,7 +13,8 @@ import org.nfqwall.rules.MarkBits;
  * Immutable; the constructor rejects anything the ruleset could not express, with a message
  * that says what to fix.
  *
- * @param queue      the NFQUEUE number the daemon reads, 0-{@value #MAX_QUEUE}
+ * @param queue      the NFQUEUE number the daemon reads, 0-{@value #MAX_QUEUE}; with several
+ *                   queues the first of them
  * @param chain      the built-in filter chain to hook: {@code FORWARD}, {@code INPUT} or
  *                   {@code OUTPUT}
  * @param ports      TCP destination ports whose packets are inspected; at least one
@@ -27,9 +28,14 @@ import org.nfqwall.rules.MarkBits;
  * @param queueAcks  queue data-less TCP ACKs too, instead of accepting them before the queue
  * @param blocks     drop what the timed-block ipsets hold at the top of the chain (the sets
  *                   must exist: see {@link IptablesRuleset#ipsetCreateCommands})
+ * @param lastQueue  the last queue: {@code queue} for one queue ({@code --queue-num}), higher for
+ *                   {@code --queue-balance queue:lastQueue}
+ * @param cpuFanout  with a range: choose the queue by the CPU handling the packet
+ *                   ({@code --queue-cpu-fanout}) instead of by the hash of its addresses
  */
 public record IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
-                              boolean ipv6, boolean failClosed, int markMask, boolean queueAcks, boolean blocks) {
+                              boolean ipv6, boolean failClosed, int markMask, boolean queueAcks, boolean blocks,
+                              int lastQueue, boolean cpuFanout) {
     /** Highest NFQUEUE number: {@value} (the queue number is 16 bits). */
     public static final int MAX_QUEUE = 65535;
     /** The built-in filter chains the ruleset can hook. */
@@ -40,6 +46,14 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
         if (queue < 0 || queue > MAX_QUEUE) {
             throw new IllegalArgumentException("queue " + queue + " is out of range; expected 0-"
                     + MAX_QUEUE + " (the NFQUEUE number the daemon reads)");
+        }
+        if (lastQueue < queue || lastQueue > MAX_QUEUE) {
+            throw new IllegalArgumentException("queue range " + queue + "-" + lastQueue + " is out of range; expected"
+                    + " FIRST-LAST with FIRST <= LAST <= " + MAX_QUEUE + " (the queues the daemon reads)");
+        }
+        if (cpuFanout && lastQueue == queue) {
+            throw new IllegalArgumentException("CPU fanout needs a range of queues to spread over; expected"
+                    + " --queues FIRST-LAST with --cpu-fanout");
         }
         if (chain == null || !CHAINS.contains(chain)) {
             String got = chain == null ? "chain is missing" : "chain \"" + chain + "\" is not supported";
@@ -78,6 +92,12 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
         }
     }
 
+    /** Options for one queue ({@code --queue-num}). */
+    public IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
+                           boolean ipv6, boolean failClosed, int markMask, boolean queueAcks, boolean blocks) {
+        this(queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks, queue, false);
+    }
+
     /** Options without the timed-block set rules. */
     public IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
                            boolean ipv6, boolean failClosed, int markMask, boolean queueAcks) {
@@ -95,12 +115,44 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
 
     /** These options with other UDP ports (validated the same way). */
     public IptablesOptions withUdpPorts(List<PortRange> udp) {
-        return new IptablesOptions(queue, chain, ports, udp, ipv6, failClosed, markMask, queueAcks, blocks);
+        return new IptablesOptions(queue, chain, ports, udp, ipv6, failClosed, markMask, queueAcks, blocks, lastQueue,
+                cpuFanout);
     }
 
     /** These options with data-less ACKs queued ({@code true}) or accepted before the queue. */
     public IptablesOptions withQueueAcks(boolean queue) {
-        return new IptablesOptions(this.queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queue, blocks);
+        return new IptablesOptions(this.queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queue, blocks,
+                lastQueue, cpuFanout);
+    }
+
+    /**
+     * These options balanced over queues {@code first} to {@code last} ({@code --queue-balance});
+     * {@code cpuFanout} chooses the queue by CPU. {@code first == last} is one queue.
+     */
+    public IptablesOptions withQueues(int first, int last, boolean cpuFanout) {
+        return new IptablesOptions(first, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks, last,
+                cpuFanout);
+    }
+
+    /** True when packets are balanced over several queues. */
+    public boolean balanced() {
+        return lastQueue > queue;
+    }
+
+    /** The queues as {@code nfqwall run} names them: {@code 10}, or {@code 0-3}. */
+    public String queueList() {
+        return balanced() ? queue + "-" + lastQueue : Integer.toString(queue);
+    }
+
+    /**
+     * The NFQUEUE target's options as iptables prints them back:
+     * {@code --queue-num N [--queue-bypass]} or
+     * {@code --queue-balance A:B [--queue-bypass] [--queue-cpu-fanout]}.
+     */
+    public String queueTarget() {
+        return (balanced() ? "--queue-balance " + queue + ":" + lastQueue : "--queue-num " + queue)
+                + (failClosed ? "" : " --queue-bypass")
+                + (cpuFanout ? " --queue-cpu-fanout" : "");
     }
 
     /** The restore command that reads the generated document for this address family. */
@@ -137,13 +189,14 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
      * into the generated document so an admin can regenerate or remove it.
      */
     public String arguments() {
-        return "--queue " + queue + " --chain " + chain + " --ports " + portList()
+        return (balanced() ? "--queues " + queueList() : "--queue " + queue) + " --chain " + chain + " --ports " + portList()
                 + (udpPorts.isEmpty() ? "" : " --udp-ports " + udpPortList())
                 + " --mark-mask " + hex(markMask)
                 + (ipv6 ? " --ipv6" : "")
                 + (failClosed ? " --fail-closed" : "")
                 + (queueAcks ? " --queue-acks" : "")
-                + (blocks ? " --blocks" : "");
+                + (blocks ? " --blocks" : "")
+                + (cpuFanout ? " --cpu-fanout" : "");
     }
 
     private static String list(List<PortRange> ranges) {

@@ -45,11 +45,18 @@ public record KernelQueueStats(int queue, long portId, long queueTotal, int copy
      * bound, the file cannot be read (it is root-only) or it holds what this parser does not know.
      */
     public static Optional<KernelQueueStats> read(int queue) {
+        return readAll().stream().filter(q -> q.queue() == queue).findFirst();
+    }
+
+    /**
+     * Every queue's counters read from {@link #PROC_FILE} now; empty when the file cannot be read
+     * or holds what this parser does not know.
+     */
+    public static List<KernelQueueStats> readAll() {
         try {
-            String text = Files.readString(Path.of(PROC_FILE), StandardCharsets.US_ASCII);
-            return parse(text).stream().filter(q -> q.queue() == queue).findFirst();
+            return parse(Files.readString(Path.of(PROC_FILE), StandardCharsets.US_ASCII));
         } catch (IOException | SecurityException | IllegalArgumentException e) {
-            return Optional.empty();
+            return List.of();
         }
     }
 

@@ -95,9 +95,9 @@ class ControlServerTest {
         Engine engine = new Engine(EngineConfig.defaults(), rules, counters, new RuleCounters(), DecisionListener.NONE);
         Path proc = dir.resolve("nfnetlink_queue");
         Files.writeString(proc, "    7   4242     0 2 65535     0     0       12  1\n");
-        StatsCollector stats = new StatsCollector(engine, counters,
-                () -> new StatsCollector.QueueSocketCounters(5, 4, 0, 0), () -> 0, () -> 0, rules::get, proc);
-        commands = new ControlCommands(reloader, rules::get, stats::collect, log::add, Instant.now(), 7, true);
+        StatsCollector stats = new StatsCollector(List.of(new StatsCollector.QueueSource(7, engine, counters,
+                () -> new StatsCollector.QueueSocketCounters(5, 4, 0, 0), () -> 0)), () -> 0, rules::get, proc);
+        commands = new ControlCommands(reloader, rules::get, stats::collect, log::add, Instant.now(), List.of(7), true);
         server = ControlServer.start(socket, null, commands);
     }
 
@@ -173,6 +173,11 @@ class ControlServerTest {
         assertEquals(3, ruleRows.size());
         assertEquals("allowed", ((Map<?, ?>) ruleRows.get(1)).get("name"));
         assertEquals(7L, ((Map<?, ?>) ((List<?>) m.get("kernel_queues")).get(0)).get("queue"));
+        assertEquals(7L, m.get("queue"));
+        assertEquals(List.of(7L), m.get("queues"));
+        Map<?, ?> queue = (Map<?, ?>) ((List<?>) m.get("per_queue")).get(0);
+        assertEquals(7L, queue.get("queue"));
+        assertEquals(4242L, ((Map<?, ?>) queue.get("kernel")).get("portid"));
     }
 
     @Test

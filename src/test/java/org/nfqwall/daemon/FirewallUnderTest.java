@@ -25,19 +25,32 @@ final class FirewallUnderTest {
     private static final Duration T = Duration.ofSeconds(20);
 
     private final Lab lab;
-    private final int queue;
+    /** {@code --queue N} or {@code --queues LIST}, the same for the ruleset and the daemon. */
+    private final List<String> queueOption;
+    /** The start of the daemon's start-up line, once it has bound its queues. */
+    private final String started;
     private Process daemon;
     private Path log;
 
     FirewallUnderTest(Lab lab, int queue) {
         this.lab = lab;
-        this.queue = queue;
+        this.queueOption = List.of("--queue", String.valueOf(queue));
+        this.started = "nfqwall: queue " + queue + ",";
+    }
+
+    /** Several queues: {@code queues} as {@code nfqwall run --queues} and {@code nfqwall iptables --queues} take it. */
+    FirewallUnderTest(Lab lab, String queues) {
+        this.lab = lab;
+        this.queueOption = List.of("--queues", queues);
+        this.started = "nfqwall: queues " + queues + ",";
     }
 
     /** Applies the generated ruleset (IPv4 and IPv6) with these extra {@code nfqwall iptables} options. */
     void applyRuleset(String... options) {
         for (boolean ipv6 : new boolean[] {false, true}) {
-            List<String> args = new ArrayList<>(List.of("iptables", "--queue", String.valueOf(queue), "--chain", "FORWARD"));
+            List<String> args = new ArrayList<>(List.of("iptables"));
+            args.addAll(queueOption);
+            args.addAll(List.of("--chain", "FORWARD"));
             args.addAll(List.of(options));
             if (ipv6) {
                 args.add("--ipv6");
@@ -55,15 +68,15 @@ final class FirewallUnderTest {
         }
     }
 
-    /** Starts the daemon in the firewall namespace and waits until it has bound its queue. */
+    /** Starts the daemon in the firewall namespace and waits until it has bound its queues. */
     void start(Path rules, String... options) {
         log = lab.workDir().resolve("daemon-" + System.nanoTime() + ".log");
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar().toString(), "run", "--rules", rules.toString(),
-                "--queue", String.valueOf(queue)));
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar().toString(), "run", "--rules", rules.toString()));
+        cmd.addAll(queueOption);
         cmd.addAll(List.of(options));
         daemon = lab.start(Node.FW, log, cmd.toArray(String[]::new));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!log().contains("nfqwall: queue " + queue)) {
+        while (!log().contains(started)) {
             if (!daemon.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("the daemon did not start:\n" + log());
             }

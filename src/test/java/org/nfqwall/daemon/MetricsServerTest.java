@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -162,5 +163,43 @@ class MetricsServerTest {
         InetSocketAddress taken = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
         assertThrows(IOException.class, () -> MetricsServer.start(taken, new MetricsServer.Sources(10, counters, rules,
                 latency, () -> 0, 1, () -> 0, () -> 0, () -> 0, () -> 0, q -> Optional.empty())));
+    }
+
+    @Test
+    void severalQueuesSumInTheOldSeriesAndAreLabelledInTheNewOnes() throws Exception {
+        Counters other = new Counters();
+        LatencyHistogram otherLatency = new LatencyHistogram();
+        server = MetricsServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new MetricsServer.Sources(List.of(
+                        new MetricsServer.QueueSources(0, counters, latency, () -> 3, 100, () -> 1, () -> 2, () -> 0),
+                        new MetricsServer.QueueSources(1, other, otherLatency, () -> 4, 100, () -> 10, () -> 20, () -> 1)),
+                        rules, () -> 0, () -> List.of(new KernelQueueStats(0, 1, 5, 2, 65535, 0, 0, 9),
+                                new KernelQueueStats(1, 1, 6, 2, 65535, 0, 0, 9),
+                                new KernelQueueStats(9, 2, 7, 2, 65535, 0, 0, 9))));
+        counters.add(Counter.PACKETS, 10);
+        other.add(Counter.PACKETS, 32);
+        decide(rules, other, "app2", Verdict.DROP);
+        latency.record(3_000, 4);
+        otherLatency.record(3_000, 6);
+        otherLatency.record(40_000, 1);
+        Map<String, Double> m = scrape();
+        assertEquals(42.0, m.get("nfqwall_packets_total"));
+        assertEquals(1.0, m.get("nfqwall_decisions_total{verdict=\"drop\"}"));
+        assertEquals(7.0, m.get("nfqwall_flow_table_flows"));
+        assertEquals(200.0, m.get("nfqwall_flow_table_capacity"));
+        assertEquals(11.0, m.get("nfqwall_flow_table_evictions_total"));
+        assertEquals(22.0, m.get("nfqwall_enobufs_total"));
+        assertEquals(1.0, m.get("nfqwall_internal_errors_total"));
+        assertEquals(10.0, m.get("nfqwall_queue_packets_total{queue=\"0\"}"));
+        assertEquals(32.0, m.get("nfqwall_queue_packets_total{queue=\"1\"}"));
+        assertEquals(4.0, m.get("nfqwall_queue_flows{queue=\"1\"}"));
+        assertEquals(20.0, m.get("nfqwall_queue_enobufs_total{queue=\"1\"}"));
+        assertEquals(5.0, m.get("nfqwall_kernel_queue_waiting{queue=\"0\"}"));
+        assertEquals(6.0, m.get("nfqwall_kernel_queue_waiting{queue=\"1\"}"));
+        assertFalse(m.containsKey("nfqwall_kernel_queue_waiting{queue=\"9\"}"), "another process's queue");
+        String h = "nfqwall_verdict_latency_seconds";
+        assertEquals(10.0, m.get(h + "_bucket{le=\"5.0E-6\"}"));
+        assertEquals(11.0, m.get(h + "_count"));
+        assertEquals((3_000 * 10 + 40_000) / 1e9, m.get(h + "_sum"), 1e-9);
     }
 }

@@ -75,6 +75,18 @@ class IptablesRulesetIT {
     }
 
     @Test
+    void balancedRulesetsApplyReadBackAndRemoveCleanly() {
+        IptablesOptions balanced = options("FORWARD", "80", false, false, 0xffff).withQueues(0, 3, false);
+        assertTrue(IptablesRuleset.apply(balanced).contains("-j NFQUEUE --queue-balance 0:3 --queue-bypass\n"));
+        applyRemoveApplyRemove(Family.IPV4, balanced);
+        applyRemoveApplyRemove(Family.IPV6, options("INPUT", "80", true, true, 0xffff).withQueues(2, 5, false));
+        IptablesOptions fanout = options("FORWARD", "80", false, false, 0xffff).withQueues(0, 1, true);
+        assertTrue(IptablesRuleset.apply(fanout).contains("--queue-balance 0:1 --queue-bypass --queue-cpu-fanout\n"));
+        applyRemoveApplyRemove(Family.IPV4, fanout);
+        applyRemoveApplyRemove(Family.IPV6, options("OUTPUT", "80", true, true, 0xffff).withQueues(0, 1, true));
+    }
+
+    @Test
     void splitUdpPortsApplyAndRemoveCleanly() {
         // 20 single UDP ports: two rules per direction.
         String udp = IntStream.rangeClosed(6001, 6020).mapToObj(Integer::toString).collect(Collectors.joining(","));
