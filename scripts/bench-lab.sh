@@ -126,7 +126,8 @@ start_nfqwall() { # Q
     local q=$1 jfr=() queues=(--queue 0)
     (( q == 1 )) || queues=(--queues "$(queue_list "$q")")
     [[ -n ${BENCH_PROFILE:-} && $q == 1 ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/nfqwall-q1.jfr,settings=profile")
-    (run_in fw java "${jfr[@]}" -jar "$JAR" run --rules "$RULES" "${queues[@]}" \
+    # shellcheck disable=SC2086
+    (run_in fw java ${BENCH_JAVA_OPTS:-} "${jfr[@]}" -jar "$JAR" run --rules "$RULES" "${queues[@]}" \
         --queue-length "$QUEUE_LENGTH" --socket-buffer "$SOCKET_BUFFER_MIB" --control "$WORK/control.sock" \
         --state-dir "$WORK/state" --log-format text >"$WORK/nfqwall-q$q.log" 2>&1) &
     LOOP_PID=$!
@@ -310,7 +311,7 @@ main() {
     print_table | tee "$OUT/lab.txt"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b <= 0) print "-"; else printf "%.2f", a / b }'; }
 meets() { # RATIO OP TARGET
     awk -v r="$1" -v op="$2" -v t="$3" 'BEGIN { if (r == "-") print "-"; else if ((op == ">=" && r >= t) || (op == "<=" && r <= t)) print "yes"; else print "NO" }'
 }
@@ -330,34 +331,34 @@ print_table() {
     row "measure" "queues" "no queue" "C loop" "nfqwall" "ratio" "target" "met"
     for q in $QUEUE_COUNTS; do
         k=drain_pps
-        row "drain rate, kpps (median of $DRAIN_RUNS)" "$q" - "$(kpps "${R[$k.c.q$q]}")" "$(kpps "${R[$k.nfqwall.q$q]}")" \
-            "$(ratio "${R[$k.nfqwall.q$q]}" "${R[$k.c.q$q]}")" ">= 0.90"
-        row "steady: sender rate, kpps" "$q" - "$(kpps "${R[steady_pps.c.q$q]}")" "$(kpps "${R[steady_pps.nfqwall.q$q]}")" - -
-        row "steady: lost packets" "$q" - "${R[steady_lost.c.q$q]}" "${R[steady_lost.nfqwall.q$q]}" - -
-        row "steady: waved through (fail-open)" "$q" - "${R[steady_failopen.c.q$q]}" "${R[steady_failopen.nfqwall.q$q]}" - -
-        row "steady: kernel queue drops" "$q" - "${R[steady_kernel_dropped.c.q$q]}" "${R[steady_kernel_dropped.nfqwall.q$q]}" - -
+        row "drain rate, kpps (median of $DRAIN_RUNS)" "$q" - "$(kpps "${R[$k.c.q$q]:--}")" "$(kpps "${R[$k.nfqwall.q$q]:--}")" \
+            "$(ratio "${R[$k.nfqwall.q$q]:--}" "${R[$k.c.q$q]:--}")" ">= 0.90"
+        row "steady: sender rate, kpps" "$q" - "$(kpps "${R[steady_pps.c.q$q]:--}")" "$(kpps "${R[steady_pps.nfqwall.q$q]:--}")" - -
+        row "steady: lost packets" "$q" - "${R[steady_lost.c.q$q]:--}" "${R[steady_lost.nfqwall.q$q]:--}" - -
+        row "steady: waved through (fail-open)" "$q" - "${R[steady_failopen.c.q$q]:--}" "${R[steady_failopen.nfqwall.q$q]:--}" - -
+        row "steady: kernel queue drops" "$q" - "${R[steady_kernel_dropped.c.q$q]:--}" "${R[steady_kernel_dropped.nfqwall.q$q]:--}" - -
     done
-    row "round trip p50, us" 1 "${R[rtt_p50.none]}" "${R[rtt_p50.c]}" "${R[rtt_p50.nfqwall]}" \
-        "$(ratio "${R[rtt_p50.nfqwall]}" "${R[rtt_p50.c]}")" "<= 1.10"
-    row "round trip p99, us" 1 "${R[rtt_p99.none]}" "${R[rtt_p99.c]}" "${R[rtt_p99.nfqwall]}" \
-        "$(ratio "${R[rtt_p99.nfqwall]}" "${R[rtt_p99.c]}")" "<= 1.10"
+    row "round trip p50, us" 1 "${R[rtt_p50.none]:--}" "${R[rtt_p50.c]:--}" "${R[rtt_p50.nfqwall]:--}" \
+        "$(ratio "${R[rtt_p50.nfqwall]:--}" "${R[rtt_p50.c]:--}")" "<= 1.10"
+    row "round trip p99, us" 1 "${R[rtt_p99.none]:--}" "${R[rtt_p99.c]:--}" "${R[rtt_p99.nfqwall]:--}" \
+        "$(ratio "${R[rtt_p99.nfqwall]:--}" "${R[rtt_p99.c]:--}")" "<= 1.10"
     row "added round trip p50 / p99, us" 1 - \
-        "$(sub "${R[rtt_p50.c]}" "${R[rtt_p50.none]}") / $(sub "${R[rtt_p99.c]}" "${R[rtt_p99.none]}")" \
-        "$(sub "${R[rtt_p50.nfqwall]}" "${R[rtt_p50.none]}") / $(sub "${R[rtt_p99.nfqwall]}" "${R[rtt_p99.none]}")" - -
+        "$(sub "${R[rtt_p50.c]:--}" "${R[rtt_p50.none]:--}") / $(sub "${R[rtt_p99.c]:--}" "${R[rtt_p99.none]:--}")" \
+        "$(sub "${R[rtt_p50.nfqwall]:--}" "${R[rtt_p50.none]:--}") / $(sub "${R[rtt_p99.nfqwall]:--}" "${R[rtt_p99.none]:--}")" - -
     for q in $QUEUE_COUNTS; do
-        row "HTTP requests/s, new connection each" "$q" "${R[rps.none]}" "${R[rps.c.q$q]}" "${R[rps.nfqwall.q$q]}" \
-            "$(ratio "${R[rps.nfqwall.q$q]}" "${R[rps.none]}")" ">= 0.80"
+        row "HTTP requests/s, new connection each" "$q" "${R[rps.none]:--}" "${R[rps.c.q$q]:--}" "${R[rps.nfqwall.q$q]:--}" \
+            "$(ratio "${R[rps.nfqwall.q$q]:--}" "${R[rps.none]:--}")" ">= 0.80"
     done
     for q in $QUEUE_COUNTS; do
-        row "bulk $(( BULK_BYTES / 1000000 )) MB download, Mbit/s" "$q" "${R[bulk_mbit.none]}" - "${R[bulk_mbit.nfqwall.q$q]}" \
-            "$(ratio "${R[bulk_mbit.nfqwall.q$q]}" "${R[bulk_mbit.none]}")" ">= 0.95"
+        row "bulk $(( BULK_BYTES / 1000000 )) MB download, Mbit/s" "$q" "${R[bulk_mbit.none]:--}" - "${R[bulk_mbit.nfqwall.q$q]:--}" \
+            "$(ratio "${R[bulk_mbit.nfqwall.q$q]:--}" "${R[bulk_mbit.none]:--}")" ">= 0.95"
     done
     echo
     echo "ratio: nfqwall / C loop for drain and round trip, nfqwall / no queue for requests and bulk."
-    echo "requests/s errors: none ${R[rps_errors.none]}$(for q in $QUEUE_COUNTS; do printf ', C q%s %s, nfqwall q%s %s' "$q" "${R[rps_errors.c.q$q]}" "$q" "${R[rps_errors.nfqwall.q$q]}"; done)"
+    echo "requests/s errors: none ${R[rps_errors.none]:--}$(for q in $QUEUE_COUNTS; do printf ', C q%s %s, nfqwall q%s %s' "$q" "${R[rps_errors.c.q$q]:--}" "$q" "${R[rps_errors.nfqwall.q$q]:--}"; done)"
 }
 
-kpps() { awk -v v="${1:-0}" 'BEGIN { printf "%.1f", v / 1000 }'; }
+kpps() { awk -v v="${1:--}" 'BEGIN { if (v == "-") print "-"; else printf "%.1f", v / 1000 }'; }
 sub() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { printf "%.0f", a - b }'; }
 
 main "$@"
