@@ -141,6 +141,10 @@ public final class Daemon {
                     options.queue().failOpen() ? "fail-open" : "fail-closed", socket.receiveBufferBytes() >> 10,
                     socket.receiveBufferForced() ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)",
                     options.controlSocket()));
+            if (socket.gsoRefusal() != null) {
+                log.info("nfqwall: the kernel refused NFQA_CFG_F_GSO (" + socket.gsoRefusal()
+                        + "): large packets are segmented before they are queued");
+            }
             if (metrics != null) {
                 log.info("nfqwall: metrics on http://" + hostPort(options.observe().metricsAddress(), metrics.port()) + "/metrics");
             }
