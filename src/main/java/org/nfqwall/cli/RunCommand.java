@@ -114,11 +114,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        QueueConfig d = QueueConfig.defaults(queue);
-        QueueConfig q = new QueueConfig(queue, d.copyRange(),
-                socketBufferMib != null ? socketBufferMib << 20 : d.socketReceiveBufferBytes(),
-                queueLength != null ? queueLength : d.maxQueueLength(), !failClosed, d.batchSize(),
-                d.receiveTimeoutMillis());
         EngineConfig e;
         ObservabilityOptions observe;
         try {
@@ -131,7 +126,22 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException ex) {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+        QueueConfig d = QueueConfig.defaults(queue);
+        QueueConfig q = new QueueConfig(queue, copyRange(e),
+                socketBufferMib != null ? socketBufferMib << 20 : d.socketReceiveBufferBytes(),
+                queueLength != null ? queueLength : d.maxQueueLength(), !failClosed, d.batchSize(),
+                d.receiveTimeoutMillis());
         PrintStream out = System.out;
         return new Daemon(new DaemonOptions(rules, q, e, observe, control, controlGroup, stateDir), out, System.err).run();
+    }
+
+    /**
+     * The queue's copy range for these inspection limits: every header byte the decoder reads and
+     * the most payload inspection holds ({@link EngineConfig#packetBytesInspected()}), at most the
+     * kernel's {@value QueueConfig#MAX_COPY_RANGE}. With the defaults, 33892 bytes: whole packets
+     * up to that size, and GSO super-packets cut there. The one place the range is chosen.
+     */
+    static int copyRange(EngineConfig engine) {
+        return Math.min(engine.packetBytesInspected(), QueueConfig.MAX_COPY_RANGE);
     }
 }
