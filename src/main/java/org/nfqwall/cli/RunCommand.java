@@ -131,9 +131,6 @@ final class RunCommand implements Callable<Integer> {
         ObservabilityOptions observe;
         try {
             numbers = queueNumbers();
-            for (int i = 0; i < numbers.size(); i++) {
-                configs.add(queueConfig(numbers.get(i)));
-            }
             int n = numbers.size();
             if (flows < n || flowIdle < 1) {
                 throw new IllegalArgumentException("--flows must be at least the number of queues (" + n
@@ -146,6 +143,9 @@ final class RunCommand implements Callable<Integer> {
                     metrics == null ? null : ObservabilityOptions.parseAddress(metrics));
         } catch (IllegalArgumentException ex) {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        for (int i = 0; i < numbers.size(); i++) {
+            configs.add(queueConfig(numbers.get(i), copyRange(e)));
         }
         PrintStream out = System.out;
         return new Daemon(new DaemonOptions(rules, configs, e, observe, control, controlGroup, stateDir), out,
@@ -171,11 +171,21 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The one place a queue's socket settings are made from the options: the same for every queue. */
-    private QueueConfig queueConfig(int number) {
+    private QueueConfig queueConfig(int number, int copyRange) {
         QueueConfig d = QueueConfig.defaults(number);
-        return new QueueConfig(number, d.copyRange(),
+        return new QueueConfig(number, copyRange,
                 socketBufferMib != null ? socketBufferMib << 20 : d.socketReceiveBufferBytes(),
                 queueLength != null ? queueLength : d.maxQueueLength(), !failClosed, d.batchSize(),
                 d.receiveTimeoutMillis());
+    }
+
+    /**
+     * The queue's copy range for these inspection limits: every header byte the decoder reads and
+     * the most payload inspection holds ({@link EngineConfig#packetBytesInspected()}), at most the
+     * kernel's {@value QueueConfig#MAX_COPY_RANGE}. With the defaults, 33892 bytes: whole packets
+     * up to that size, and GSO super-packets cut there. The one place the range is chosen.
+     */
+    static int copyRange(EngineConfig engine) {
+        return Math.min(engine.packetBytesInspected(), QueueConfig.MAX_COPY_RANGE);
     }
 }

@@ -134,6 +134,10 @@ public final class Daemon {
                     options.failOpen() ? "fail-open" : "fail-closed", first.receiveBufferBytes() >> 10,
                     forced ? "" : " (SO_RCVBUFFORCE refused: no CAP_NET_ADMIN; bursts may be lost)",
                     options.controlSocket()));
+            if (first.gsoRefusal() != null) {
+                log.info("nfqwall: the kernel refused NFQA_CFG_F_GSO (" + first.gsoRefusal()
+                        + "): large packets are segmented before they are queued");
+            }
             if (metrics != null) {
                 log.info("nfqwall: metrics on http://" + hostPort(options.observe().metricsAddress(), metrics.port()) + "/metrics");
             }

@@ -246,7 +246,9 @@ public final class MetricsServer implements AutoCloseable {
     private static String help(Counter c) {
         return switch (c) {
             case PACKETS -> "Packets handed to the engine.";
-            case BYTES -> "Bytes of those packets, IP header included.";
+            case BYTES -> "Bytes of those packets on the wire, IP header included.";
+            case GSO_PACKETS -> "GSO/GRO super-packets queued whole.";
+            case TRUNCATED_DROPPED -> "Packets cut to the copy range whose missing bytes were still to be inspected (dropped; the client resends).";
             case MALFORMED -> "Packets that could not be decoded (accepted).";
             case FRAGMENTS -> "Non-first IP fragments (accepted).";
             case OTHER_PROTOCOLS -> "Packets of protocols other than TCP and UDP (accepted).";

@@ -102,7 +102,8 @@ public final class QueueWorker implements Runnable {
         for (int i = 0; i < n; i++) {
             long v;
             try {
-                v = engine.onPacket(buf, batch.payloadOffset(i), batch.payloadLength(i), batch.mark(i), now);
+                v = engine.onPacket(buf, batch.payloadOffset(i), batch.payloadLength(i), batch.capturedLength(i),
+                        batch.mark(i), batch.skbInfo(i), now);
             } catch (RuntimeException e) {
                 // A bug must not take the network down with it: accept and count.
                 INTERNAL_ERRORS.setOpaque(this, internalErrors + 1);

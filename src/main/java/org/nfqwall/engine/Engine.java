@@ -37,6 +37,15 @@ import org.nfqwall.stats.RuleCounters;
  * what the worker writes, which may lag it slightly.
  */
 public final class Engine {
+    /**
+     * {@code skbInfo} bit, the kernel's NFQA_SKB_CSUMNOTREADY: the packet's TCP/UDP checksum is
+     * not computed yet (a sender's checksum offload; the NIC or the segmentation fills it in), so
+     * its field proves nothing and is not verified.
+     */
+    public static final int SKB_CSUM_NOT_READY = 1;
+    /** {@code skbInfo} bit, the kernel's NFQA_SKB_GSO: a GSO/GRO super-packet queued whole. */
+    public static final int SKB_GSO = 1 << 1;
+
     private final Counters counters;
     private final boolean verifyChecksums;
 
@@ -51,6 +60,8 @@ public final class Engine {
     private final RuleCounters ruleCounters;
 
     private final Facts cutFacts = new Facts();
+    /** The packet being decided has no checksum yet ({@link #SKB_CSUM_NOT_READY}). */
+    private boolean checksumNotReady;
 
     public Engine(EngineConfig config, AtomicReference<RuleSet> rules, Counters counters, DecisionListener listener) {
         this(config, rules, counters, new RuleCounters(), listener);
@@ -78,12 +89,31 @@ public final class Engine {
     }
 
     /**
-     * Decides the IP packet at {@code buf[offset, offset+length)} that arrived with packet mark
-     * {@code mark}. Never throws for any packet content.
+     * Decides the IP packet at {@code buf[offset, offset+length)}, captured whole, that arrived
+     * with packet mark {@code mark}. Never throws for any packet content.
      */
     public long onPacket(ByteBuffer buf, int offset, int length, int mark, long nowNanos) {
+        return onPacket(buf, offset, length, length, mark, 0, nowNanos);
+    }
+
+    /**
+     * Decides the IP packet whose first {@code length} bytes lie at {@code buf[offset, ...)}:
+     * {@code wireLength} is its real length (more than {@code length} when the queue cut it to its
+     * copy range), {@code skbInfo} the kernel's NFQA_SKB_INFO bits ({@link #SKB_CSUM_NOT_READY},
+     * {@link #SKB_GSO}). Only the captured bytes are read. Cut-off bytes that a flow under
+     * inspection would still read make the verdict a drop of this packet alone
+     * ({@link Counter#TRUNCATED_DROPPED}): the client sends them again in segments that fit.
+     * Never throws for any packet content.
+     */
+    public long onPacket(ByteBuffer buf, int offset, int length, int wireLength, int mark, int skbInfo,
+            long nowNanos) {
+        int onWire = Math.max(length, wireLength);
         counters.increment(Counter.PACKETS);
-        counters.add(Counter.BYTES, length);
+        counters.add(Counter.BYTES, onWire);
+        if ((skbInfo & SKB_GSO) != 0) {
+            counters.increment(Counter.GSO_PACKETS);
+        }
+        checksumNotReady = (skbInfo & SKB_CSUM_NOT_READY) != 0;
         if ((mark & MarkBits.VERDICT) != 0) {
             // Our own verdict came back to the queue: the generated rules that act on it are
             // missing. Answer finally instead of looping; rejects degrade to drops.
@@ -91,7 +121,7 @@ public final class Engine {
             return (mark & (MarkBits.DROP | MarkBits.REJECT)) != 0 ? PacketVerdict.DROPPED
                     : PacketVerdict.encode(PacketVerdict.ACCEPT, mark & ~MarkBits.RESERVED_MASK);
         }
-        if (view.decode(buf, offset, length) != Malformed.NONE) {
+        if (view.decode(buf, offset, length, onWire) != Malformed.NONE) {
             counters.increment(Counter.MALFORMED);
             return PacketVerdict.ACCEPTED;
         }
@@ -105,7 +135,7 @@ public final class Engine {
             return PacketVerdict.ACCEPTED;
         }
         decisions.begin(view);
-        decisions.packet(length);
+        decisions.packet(onWire);
         int slot = table.find(view, nowNanos);
         if (slot < 0) {
             if (tcp && !opensFlow()) {
@@ -132,6 +162,10 @@ public final class Engine {
             case FlowState.ACCEPTED -> PacketVerdict.ACCEPTED;
             default -> tcp ? inspectSegment(f, buf, mark) : inspectDatagram(f, buf, mark);
         };
+        if (f.carried != 0 && verdict == PacketVerdict.ACCEPTED) {
+            verdict = f.carried;
+            f.carried = 0;
+        }
         if (tcp && (view.tcpFlags & PacketView.TCP_RST) != 0) {
             f.release();
             table.remove(slot);
@@ -274,17 +308,42 @@ public final class Engine {
     }
 
     private long inspectDatagram(FlowState f, ByteBuffer buf, int mark) {
+        if (view.payloadMissing > 0) {
+            // A datagram is read whole or not at all: accepted, its cut-off end would pass unread.
+            counters.increment(Counter.TRUNCATED_DROPPED);
+            return PacketVerdict.DROPPED;
+        }
         if (view.payloadLength > 0 && badChecksum(buf)) {
             return PacketVerdict.ACCEPTED;
         }
         return datagrams.inspect(f, buf, view.payloadOffset, view.payloadLength, mark);
     }
 
+    /**
+     * Offers the segment's captured payload to the flow, then settles what was cut off: bytes the
+     * flow does not need (old ones, or a request body being skipped) are passed over; any other
+     * would reach the server unread, so the packet is dropped and the client resends them. The
+     * captured bytes stay taken, so the stream position is right for the retransmission (whose
+     * first part is then old), and a verdict they carried moves to the flow's next packet.
+     */
     private long inspectSegment(FlowState f, ByteBuffer buf, int mark) {
         int len = view.payloadLength;
-        if (len == 0 || badChecksum(buf)) {
+        int missing = view.payloadMissing;
+        if ((len == 0 && missing == 0) || badChecksum(buf)) {
             return PacketVerdict.ACCEPTED;
         }
+        long verdict = len == 0 ? PacketVerdict.ACCEPTED : offerPayload(f, buf, mark);
+        if (missing == 0 || f.state != FlowState.INSPECTING || PacketVerdict.action(verdict) == PacketVerdict.DROP
+                || f.stream.passUncaptured(view.tcpSeq + len, missing)) {
+            return verdict;
+        }
+        counters.increment(Counter.TRUNCATED_DROPPED);
+        f.carried = Decisions.strongest(f.carried, verdict);
+        return PacketVerdict.DROPPED;
+    }
+
+    private long offerPayload(FlowState f, ByteBuffer buf, int mark) {
+        int len = view.payloadLength;
         long verdict = PacketVerdict.ACCEPTED;
         int pos = 0;
         while (pos < len && f.state == FlowState.INSPECTING) {
@@ -315,9 +374,12 @@ public final class Engine {
         return verdict;
     }
 
-    /** True (and counted) when checksums are verified and this one is wrong. */
+    /**
+     * True (and counted) when checksums are verified and this one is wrong. A packet whose
+     * checksum the sender's offload has not filled in yet is not judged by it.
+     */
     private boolean badChecksum(ByteBuffer buf) {
-        if (verifyChecksums && !view.truncated && !view.checksumValid(buf)) {
+        if (verifyChecksums && !checksumNotReady && !view.truncated && !view.checksumValid(buf)) {
             counters.increment(Counter.BAD_CHECKSUMS);
             return true;
         }

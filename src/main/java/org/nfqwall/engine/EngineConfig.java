@@ -4,6 +4,7 @@ import org.nfqwall.flow.BufferPool;
 import org.nfqwall.flow.FlowTable;
 import org.nfqwall.inspect.http.HttpInspector;
 import org.nfqwall.inspect.tls.TlsInspector;
+import org.nfqwall.packet.PacketView;
 
 /**
  * Limits of one worker's engine.
@@ -37,6 +38,17 @@ public record EngineConfig(int flowCapacity, int flowIdleSeconds, int maxHeadByt
         return new EngineConfig(FlowTable.DEFAULT_CAPACITY, FlowTable.DEFAULT_IDLE_SECONDS,
                 HttpInspector.DEFAULT_MAX_HEAD_BYTES, TlsInspector.DEFAULT_MAX_CLIENT_HELLO_BYTES,
                 BufferPool.DEFAULT_BUDGET_BYTES, true);
+    }
+
+    /**
+     * Bytes of one packet that inspection can use: the most header bytes the decoder reads
+     * ({@link PacketView#MAX_HEADER_BYTES}) and the most payload one flow's inspection holds
+     * ({@link #streamBufferBytes()}: a whole request head, or a ClientHello with its record
+     * headers). The queue's copy range is this, capped at what the kernel allows; bytes of a
+     * larger (GSO) packet beyond it are either not needed or make the engine drop that packet.
+     */
+    public int packetBytesInspected() {
+        return PacketView.MAX_HEADER_BYTES + streamBufferBytes();
     }
 
     /** Size of one flow's reassembly buffer: a whole head or ClientHello with its records. */

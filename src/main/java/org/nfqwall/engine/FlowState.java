@@ -41,6 +41,11 @@ final class FlowState {
      */
     String host0;
     String host1;
+    /**
+     * The verdict a dropped truncated packet carried (a keep-alive request's mark), given to the
+     * flow's next accepted packet instead, so the mark is not lost with it; 0 when none.
+     */
+    long carried;
 
     FlowState(BufferPool pool) {
         this.stream = new StreamReassembler(pool);
@@ -59,6 +64,7 @@ final class FlowState {
         clientFin = false;
         host0 = null;
         host1 = null;
+        carried = 0;
     }
 
     void release() {

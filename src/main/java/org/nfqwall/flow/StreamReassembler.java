@@ -165,6 +165,30 @@ public final class StreamReassembler {
         return HELD;
     }
 
+    /**
+     * Accounts for {@code len} bytes from sequence number {@code seq} that went by without being
+     * captured (the tail of a packet cut to the queue's copy range). They are not needed when
+     * they are all old (before the next expected byte) or, from the next expected byte on, all
+     * inside a span marked skippable (a request body): the stream then moves past them as if they
+     * had been skipped. Otherwise nothing changes, and the caller must drop the packet so that
+     * the client sends those bytes again.
+     *
+     * @return true when the stream does not need the bytes (and has moved past them)
+     */
+    public boolean passUncaptured(long seq, int len) {
+        long start = expected + (int) ((int) seq - (seqZero + (int) expected));
+        long end = start + len;
+        if (len <= 0 || end <= expected) {
+            return true;
+        }
+        if (start > expected || end > skipTo) {
+            return false;
+        }
+        expected = end;
+        absorbRanges();
+        return true;
+    }
+
     /** In-order bytes not yet consumed: {@code data()[0, length())}. */
     public byte[] data() {
         return buf;

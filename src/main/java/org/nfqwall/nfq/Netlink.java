@@ -39,6 +39,7 @@ final class Netlink {
     static final int NFQA_IFINDEX_OUTDEV = 6;
     static final int NFQA_PAYLOAD = 10;
     static final int NFQA_CAP_LEN = 13;
+    static final int NFQA_SKB_INFO = 14;
 
     static final byte NFQNL_CFG_CMD_BIND = 1;
     static final byte NFQNL_CFG_CMD_UNBIND = 2;
@@ -46,6 +47,7 @@ final class Netlink {
     static final short NFQA_CFG_MASK = 4;
     static final short NFQA_CFG_FLAGS = 5;
     static final int NFQA_CFG_F_FAIL_OPEN = 1;
+    static final int NFQA_CFG_F_GSO = 1 << 2;
 
     private static final boolean HOST_IS_BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 

@@ -7,6 +7,7 @@ import static org.nfqwall.nfq.Netlink.NFQA_IFINDEX_OUTDEV;
 import static org.nfqwall.nfq.Netlink.NFQA_MARK;
 import static org.nfqwall.nfq.Netlink.NFQA_PACKET_HDR;
 import static org.nfqwall.nfq.Netlink.NFQA_PAYLOAD;
+import static org.nfqwall.nfq.Netlink.NFQA_SKB_INFO;
 import static org.nfqwall.nfq.Netlink.NLA_HDRLEN;
 import static org.nfqwall.nfq.Netlink.NLA_TYPE_MASK;
 import static org.nfqwall.nfq.Netlink.NLMSG_ERROR;
@@ -76,7 +77,7 @@ final class NfqMessageParser {
      *           | u16   | u16   |                  |         |
      *           +-------+-------+------------------+---------+
      *  NFQA_PACKET_HDR value: be32 packet_id, be16 hw_protocol, u8 hook
-     *  NFQA_MARK, NFQA_IFINDEX_INDEV/OUTDEV, NFQA_CAP_LEN value: be32
+     *  NFQA_MARK, NFQA_IFINDEX_INDEV/OUTDEV, NFQA_CAP_LEN, NFQA_SKB_INFO value: be32
      *  NFQA_PAYLOAD value: the packet from its IP header on
      * </pre>
      */
@@ -97,6 +98,7 @@ final class NfqMessageParser {
         int payloadOffset = 0;
         int payloadLength = 0;
         int capturedLength = -1;
+        int skbInfo = 0;
         int inputInterface = 0;
         int outputInterface = 0;
         int end = message + messageLength;
@@ -122,7 +124,7 @@ final class NfqMessageParser {
                 payloadOffset = value;
                 payloadLength = valueLength;
             } else if (type == NFQA_MARK || type == NFQA_IFINDEX_INDEV || type == NFQA_IFINDEX_OUTDEV
-                    || type == NFQA_CAP_LEN) {
+                    || type == NFQA_CAP_LEN || type == NFQA_SKB_INFO) {
                 if (valueLength < 4) {
                     batch.malformed++;
                     return;
@@ -134,6 +136,8 @@ final class NfqMessageParser {
                     inputInterface = v;
                 } else if (type == NFQA_IFINDEX_OUTDEV) {
                     outputInterface = v;
+                } else if (type == NFQA_SKB_INFO) {
+                    skbInfo = v;
                 } else {
                     capturedLength = v;
                 }
@@ -153,6 +157,7 @@ final class NfqMessageParser {
         batch.capturedLengths[i] = capturedLength < 0 ? payloadLength : capturedLength;
         batch.inputInterfaces[i] = inputInterface;
         batch.outputInterfaces[i] = outputInterface;
+        batch.skbInfos[i] = skbInfo;
     }
 
     /** NLMSG_ERROR: int error (0 for an ACK, else -errno), then the header of the request. */

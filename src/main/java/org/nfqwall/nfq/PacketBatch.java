@@ -21,6 +21,15 @@ public final class PacketBatch {
      * 200 bytes, and a slot too small would cut the message.
      */
     static final int SLOT_HEADROOM = 512;
+    /**
+     * {@link #skbInfo} bit: the TCP/UDP checksum is not filled in yet (a local sender's checksum
+     * offload, {@code CHECKSUM_PARTIAL}); its field holds only the pseudo-header sum.
+     */
+    public static final int SKB_CSUM_NOT_READY = 1;
+    /** {@link #skbInfo} bit: a GSO/GRO super-packet, queued whole; it leaves as several segments. */
+    public static final int SKB_GSO = 1 << 1;
+    /** {@link #skbInfo} bit: the kernel has not verified the checksum (it may still be right or wrong). */
+    public static final int SKB_CSUM_NOT_VERIFIED = 1 << 2;
     /** sizeof(struct mmsghdr) on LP64 Linux. */
     static final int MMSGHDR_SIZE = 64;
     /** sizeof(struct iovec) on LP64 Linux. */
@@ -46,6 +55,7 @@ public final class PacketBatch {
     final int[] capturedLengths;
     final int[] inputInterfaces;
     final int[] outputInterfaces;
+    final int[] skbInfos;
     int size;
 
     /** NLMSG_ERROR replies with a non-zero error seen by the last parse (e.g. a verdict for an unknown id). */
@@ -81,6 +91,7 @@ public final class PacketBatch {
         capturedLengths = new int[capacity];
         inputInterfaces = new int[capacity];
         outputInterfaces = new int[capacity];
+        skbInfos = new int[capacity];
     }
 
     /** A batch of {@code config.batchSize()} slots, each big enough for {@code config.copyRange()} bytes of packet. */
@@ -145,6 +156,15 @@ public final class PacketBatch {
     /** Index of the output interface, or 0 when there is none (packets for this host). */
     public int outputInterface(int i) {
         return outputInterfaces[Objects.checkIndex(i, size)];
+    }
+
+    /**
+     * The kernel's NFQA_SKB_INFO bits for packet {@code i} ({@link #SKB_CSUM_NOT_READY},
+     * {@link #SKB_GSO}, {@link #SKB_CSUM_NOT_VERIFIED}); 0 when the kernel sent none, as it does
+     * when the queue was not given NFQA_CFG_F_GSO.
+     */
+    public int skbInfo(int i) {
+        return skbInfos[Objects.checkIndex(i, size)];
     }
 
     /** Empties the batch before a parse. */

@@ -2,6 +2,7 @@ package org.nfqwall.nfq;
 
 import static org.nfqwall.nfq.Netlink.NFQA_CFG_FLAGS;
 import static org.nfqwall.nfq.Netlink.NFQA_CFG_F_FAIL_OPEN;
+import static org.nfqwall.nfq.Netlink.NFQA_CFG_F_GSO;
 import static org.nfqwall.nfq.Netlink.NFQA_CFG_MASK;
 import static org.nfqwall.nfq.Netlink.NFQNL_CFG_CMD_BIND;
 import static org.nfqwall.nfq.Netlink.NFQNL_CFG_CMD_UNBIND;
@@ -22,9 +23,12 @@ import java.nio.ByteOrder;
  * built with libnetfilter_queue's {@code nfq_nlmsg_*} and acknowledged by the kernel, so a refusal
  * names the step that failed. Runs once on the opening thread; allocates freely.
  *
- * <p>The queue is not asked for {@code NFQA_CFG_F_GSO}: without it the kernel segments large
- * (GSO) packets before queueing, so every packet we see fits the copy range and its headers are
- * real ones; asking for it is a separate decision with its own checksum and size rules.
+ * <p>The queue is asked for {@code NFQA_CFG_F_GSO}: without it the kernel segments every GSO/GRO
+ * super-packet in software before queueing it (and fills in offloaded checksums), which costs a
+ * queue round trip per segment. With it a super-packet is queued whole, up to 64 KiB, and may be
+ * cut to the copy range (NFQA_CAP_LEN says how long it was); NFQA_SKB_INFO then says when its
+ * checksum is not computed yet. A kernel that refuses the flag (EOPNOTSUPP, EINVAL) gets the
+ * setup without it: {@link QueueSocket#gsoRefusal()} says why.
  */
 final class QueueSetup {
     private static final int SOL_SOCKET = 1;
@@ -32,6 +36,8 @@ final class QueueSetup {
     private static final int SO_RCVTIMEO = 20;
     private static final int SO_RCVBUFFORCE = 33;
     private static final int EPERM = 1;
+    private static final int EINVAL = 22;
+    private static final int EOPNOTSUPP = 95;
     /** Room for any configuration message (header, nfgenmsg and three small attributes). */
     private static final int REQUEST_BYTES = 256;
     /** Datagrams read while waiting for one ACK before giving up: {@value}. */
@@ -64,10 +70,24 @@ final class QueueSetup {
         request("nfq_nlmsg_cfg_put_params",
                 nlh -> nfq.nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, config.copyRange()));
         request("nfq_nlmsg_cfg_put_qmaxlen", nlh -> nfq.nfq_nlmsg_cfg_put_qmaxlen(nlh, config.maxQueueLength()));
-        int flags = config.failOpen() ? NFQA_CFG_F_FAIL_OPEN : 0;
+        int failOpen = config.failOpen() ? NFQA_CFG_F_FAIL_OPEN : 0;
+        try {
+            putFlags(failOpen | NFQA_CFG_F_GSO, NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO);
+        } catch (NfqException e) {
+            if (e.errno() != EOPNOTSUPP && e.errno() != EINVAL) {
+                throw e;
+            }
+            // A kernel without the flag refuses the whole message, so fail-open is set again alone.
+            putFlags(failOpen, NFQA_CFG_F_FAIL_OPEN);
+            queue.setGsoRefusal(e.getMessage());
+        }
+    }
+
+    /** Sets the queue flags in {@code mask} to their values in {@code flags} (both be32 on the wire). */
+    private void putFlags(int flags, int mask) throws NfqException {
         request("mnl_attr_put_u32", nlh -> {
             queue.mnl().mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(flags));
-            queue.mnl().mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(NFQA_CFG_F_FAIL_OPEN));
+            queue.mnl().mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(mask));
         });
     }
 

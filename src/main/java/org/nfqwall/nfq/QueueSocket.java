@@ -32,6 +32,7 @@ public final class QueueSocket implements AutoCloseable {
     private final VerdictWriter writer;
     private boolean receiveBufferForced;
     private int receiveBufferBytes;
+    private String gsoRefusal;
     private boolean closed;
 
     /** Rare, and read by metrics from another thread: atomic. */
@@ -55,8 +56,9 @@ public final class QueueSocket implements AutoCloseable {
     /**
      * Opens a netlink socket, sizes its receive buffer ({@code SO_RCVBUFFORCE}, else
      * {@code SO_RCVBUF}: see {@link #receiveBufferForced()}), sets the receive timeout, binds the
-     * queue and sets copy-packet mode, the queue length and the fail-open flag, each acknowledged
-     * by the kernel.
+     * queue and sets copy-packet mode, the queue length, the fail-open flag and NFQA_CFG_F_GSO
+     * (GSO/GRO super-packets queued whole; see {@link #gsoRefusal()}), each acknowledged by the
+     * kernel.
      *
      * @throws NfqException "could not bind to queue N: ..." with the failing call and errno, or
      *                      the one-line reason a native library is missing
@@ -219,6 +221,14 @@ public final class QueueSocket implements AutoCloseable {
         return receiveBufferForced;
     }
 
+    /**
+     * Null when the queue takes GSO/GRO super-packets whole (NFQA_CFG_F_GSO); otherwise why the
+     * kernel refused the flag: it then segments them before queueing, one queued packet each.
+     */
+    public String gsoRefusal() {
+        return gsoRefusal;
+    }
+
     /** The receive buffer the kernel reports (SO_RCVBUF; the kernel doubles what was asked). */
     public int receiveBufferBytes() {
         return receiveBufferBytes;
@@ -275,6 +285,10 @@ public final class QueueSocket implements AutoCloseable {
     void setReceiveBuffer(boolean forced, int bytes) {
         this.receiveBufferForced = forced;
         this.receiveBufferBytes = bytes;
+    }
+
+    void setGsoRefusal(String reason) {
+        this.gsoRefusal = reason;
     }
 
     static NfqException failure(Native.LibC libc, String function) {

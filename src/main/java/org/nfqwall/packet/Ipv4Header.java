@@ -7,6 +7,8 @@ final class Ipv4Header {
     static final int MIN_LENGTH = 20;
     private static final int MORE_FRAGMENTS = 0x2000;
     private static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
+    /** The largest total length the 16-bit field holds: {@value}. */
+    static final int MAX_TOTAL_LENGTH = 0xFFFF;
 
     private Ipv4Header() {
     }
@@ -36,9 +38,11 @@ final class Ipv4Header {
      * checksum is not verified: the kernel drops bad ones before netfilter sees them.
      *
      * <p>Total length below IHL * 4 is {@link Malformed#BAD_IPV4_LENGTH}; above the captured
-     * length the view is {@code truncated}; below it, the rest is link padding and ignored.
+     * length the view is {@code truncated}; below it, the rest is link padding and ignored. A
+     * total length of 0 on a packet of {@code wireLength} over {@value #MAX_TOTAL_LENGTH} bytes
+     * is a BIG TCP GSO packet, whose real length the kernel keeps outside the header.
      */
-    static Malformed parse(ByteBuffer buf, int offset, int length, PacketView view) {
+    static Malformed parse(ByteBuffer buf, int offset, int length, int wireLength, PacketView view) {
         if (length < MIN_LENGTH) {
             return Malformed.BAD_IP_HEADER;
         }
@@ -47,6 +51,9 @@ final class Ipv4Header {
             return Malformed.BAD_IPV4_LENGTH;
         }
         int totalLength = Bytes.u16(buf, offset + 2);
+        if (totalLength == 0 && wireLength > MAX_TOTAL_LENGTH) {
+            totalLength = wireLength;
+        }
         if (totalLength < headerLength) {
             return Malformed.BAD_IPV4_LENGTH;
         }

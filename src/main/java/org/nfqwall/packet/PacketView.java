@@ -14,10 +14,11 @@ import java.nio.ByteBuffer;
  *
  * <p>What is accepted, in short (each parser's Javadoc has the details and the RFC section):
  * <ul>
- *   <li>A capture shorter than the IP length field says is {@link #truncated}: the payload is
- *       clipped to the captured bytes, and the packet is still decoded as long as every header up
- *       to and including the TCP/UDP header was captured. Bytes after the IP length are padding
- *       and ignored.
+ *   <li>A capture shorter than the IP length field says is {@link #truncated} (a GSO packet cut
+ *       to the queue's copy range): headers and lengths are decoded against the IP length, only
+ *       the captured bytes are read; the payload is clipped to them and {@link #payloadMissing}
+ *       counts the rest. The packet is still decoded as long as every header up to and including
+ *       the TCP/UDP header was captured. Bytes after the IP length are padding and ignored.
  *   <li>A non-first fragment ({@link #laterFragment}) is decoded up to IP; a first fragment must
  *       hold its whole TCP/UDP header, since a transport header split across fragments is the
  *       classic filter evasion (RFC 1858 section 3.1).
@@ -41,6 +42,14 @@ public final class PacketView {
      * far below this; long chains only serve to push the upper-layer header out of reach.
      */
     public static final int MAX_EXTENSION_HEADERS = 8;
+
+    /**
+     * Most bytes of IP, extension and TCP/UDP headers that {@link #decode} reads before a payload:
+     * {@value} (IPv6's fixed 40, {@link #MAX_EXTENSION_HEADERS} extension headers of up to 2048
+     * bytes each, a TCP header with 40 bytes of options; IPv4 needs at most 60 + 60). A copy of
+     * this many bytes plus what inspection reads of one payload loses nothing the engine needs.
+     */
+    public static final int MAX_HEADER_BYTES = 40 + MAX_EXTENSION_HEADERS * 2048 + 60;
 
     /** Why the last packet could not be decoded, or NONE. */
     public Malformed malformed = Malformed.NONE;
@@ -72,8 +81,13 @@ public final class PacketView {
     public int tcpFlags;
     /** TCP sequence number as unsigned 32-bit value in a long. */
     public long tcpSeq;
-    /** Absolute index and length of the L4 payload (TCP/UDP data) in the buffer. */
+    /** Absolute index and length of the L4 payload (TCP/UDP data) in the buffer: the captured part. */
     public int payloadOffset, payloadLength;
+    /**
+     * Payload bytes the IP (and UDP) length fields announce beyond the captured ones, which
+     * follow {@code payloadLength} on the wire but were not copied: 0 unless {@link #truncated}.
+     */
+    public int payloadMissing;
 
     /** Absolute index just past the captured bytes that belong to the IP packet (padding excluded). */
     int ipEnd;
@@ -85,12 +99,23 @@ public final class PacketView {
     boolean finalDestinationUnknown;
 
     /**
-     * Decodes the IP packet at {@code buf[offset, offset+length)}. Never throws on any input: a
-     * window outside {@code [0, buf.limit())} is {@link Malformed#BAD_IP_HEADER}.
+     * Decodes the IP packet at {@code buf[offset, offset+length)}, all of it captured. Never
+     * throws on any input: a window outside {@code [0, buf.limit())} is {@link Malformed#BAD_IP_HEADER}.
      *
      * @return {@link Malformed#NONE} when decoded, otherwise the reason
      */
     public Malformed decode(ByteBuffer buf, int offset, int length) {
+        return decode(buf, offset, length, length);
+    }
+
+    /**
+     * Decodes the IP packet whose first {@code length} bytes lie at {@code buf[offset, ...)} and
+     * whose length on the wire is {@code wireLength} (the queue's NFQA_CAP_LEN; at least
+     * {@code length}). The IP length fields decide what the packet holds; {@code wireLength} is
+     * used only where IPv4 leaves its total length 0 for a GSO packet over 64 KiB (BIG TCP, as
+     * the kernel's {@code iph_totlen} reads it).
+     */
+    public Malformed decode(ByteBuffer buf, int offset, int length, int wireLength) {
         reset();
         Malformed result;
         if (offset < 0 || length < 1 || length > buf.limit() - offset) {
@@ -98,7 +123,7 @@ public final class PacketView {
         } else {
             int version = Bytes.u8(buf, offset) >>> 4;
             if (version == 4) {
-                result = Ipv4Header.parse(buf, offset, length, this);
+                result = Ipv4Header.parse(buf, offset, length, wireLength, this);
             } else if (version == 6) {
                 result = Ipv6Header.parse(buf, offset, length, this);
             } else {
@@ -123,6 +148,7 @@ public final class PacketView {
         }
         payloadOffset = l4Offset;
         payloadLength = ipEnd - l4Offset;
+        payloadMissing = Math.max(0, l4DeclaredLength - payloadLength);
         return Malformed.NONE;
     }
 
@@ -162,6 +188,7 @@ public final class PacketView {
         tcpFlags = 0;
         tcpSeq = 0;
         payloadOffset = payloadLength = 0;
+        payloadMissing = 0;
         ipEnd = 0;
         l4DeclaredLength = 0;
         checksumEnd = 0;

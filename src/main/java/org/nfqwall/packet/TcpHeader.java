@@ -51,6 +51,7 @@ final class TcpHeader {
         view.tcpFlags = Bytes.u8(buf, at + 13);
         view.payloadOffset = at + headerLength;
         view.payloadLength = available - headerLength;
+        view.payloadMissing = view.l4DeclaredLength - available;
         view.checksumEnd = view.ipEnd;
         return Malformed.NONE;
     }

@@ -44,6 +44,7 @@ final class UdpHeader {
         view.dstPort = Bytes.u16(buf, at + 2);
         view.payloadOffset = at + LENGTH;
         view.payloadLength = Math.min(udpLength, available) - LENGTH;
+        view.payloadMissing = Math.min(udpLength, view.l4DeclaredLength) - Math.min(udpLength, available);
         view.checksumEnd = at + udpLength;
         return Malformed.NONE;
     }

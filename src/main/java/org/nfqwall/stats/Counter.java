@@ -4,8 +4,10 @@ package org.nfqwall.stats;
 public enum Counter {
     /** Packets handed to the engine. */
     PACKETS,
-    /** Bytes of those packets (IP header included). */
+    /** Bytes of those packets on the wire (IP header included; a packet cut to the copy range counts whole). */
     BYTES,
+    /** GSO/GRO super-packets the kernel queued whole (several segments on the wire). */
+    GSO_PACKETS,
     /** Packets that could not be decoded, all reasons (accepted). */
     MALFORMED,
     /** Non-first IP fragments (accepted: no ports to match). */
@@ -14,6 +16,11 @@ public enum Counter {
     OTHER_PROTOCOLS,
     /** TCP segments whose checksum is wrong (accepted unread: the receiver drops them). */
     BAD_CHECKSUMS,
+    /**
+     * Packets cut to the copy range whose cut-off bytes a flow under inspection still needed
+     * (dropped, that packet only: the client sends them again, in segments that fit).
+     */
+    TRUNCATED_DROPPED,
     /** Retransmissions or overlaps whose bytes differ from the first copy (dropped). */
     REASSEMBLY_CONFLICTS,
     /** Out-of-order segments that could not be held (dropped: the client sends them again). */

@@ -5,14 +5,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Builds IPv4 and IPv6 TCP segments with correct checksums for engine tests, written into one
- * direct buffer the way the queue delivers them.
+ * direct buffer the way the queue delivers them. Public for the tests of other packages that
+ * drive the engine (the whole per-packet path in {@code nfq}).
  */
-final class TestPackets {
-    static final int SYN = 0x02, ACK = 0x10, PSH = 0x08, RST = 0x04, FIN = 0x01;
+public final class TestPackets {
+    public static final int SYN = 0x02, ACK = 0x10, PSH = 0x08, RST = 0x04, FIN = 0x01;
 
-    final ByteBuffer buf = ByteBuffer.allocateDirect(70000);
-    int offset;
-    int length;
+    public final ByteBuffer buf = ByteBuffer.allocateDirect(70000);
+    public int offset;
+    public int length;
 
     private final byte[] src;
     private final byte[] dst;
@@ -20,7 +21,7 @@ final class TestPackets {
     private final int dport;
     private final boolean v6;
 
-    TestPackets(String src, String dst, int sport, int dport) {
+    public TestPackets(String src, String dst, int sport, int dport) {
         this.src = parse(src);
         this.dst = parse(dst);
         this.sport = sport;
@@ -37,11 +38,11 @@ final class TestPackets {
     }
 
     /** Writes a TCP segment at offset 100 of the buffer; returns this for chaining. */
-    TestPackets tcp(long seq, int flags, String payload) {
+    public TestPackets tcp(long seq, int flags, String payload) {
         return tcp(seq, flags, payload.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    TestPackets tcp(long seq, int flags, byte[] payload) {
+    public TestPackets tcp(long seq, int flags, byte[] payload) {
         int t = ipHeader(6, 20 + payload.length);
         buf.putShort(t, (short) sport);
         buf.putShort(t + 2, (short) dport);
@@ -56,7 +57,7 @@ final class TestPackets {
     }
 
     /** Writes a UDP datagram at offset 100 of the buffer. */
-    TestPackets udp(byte[] payload) {
+    public TestPackets udp(byte[] payload) {
         int u = ipHeader(17, 8 + payload.length);
         buf.putShort(u, (short) sport);
         buf.putShort(u + 2, (short) dport);

@@ -1,6 +1,8 @@
 package org.nfqwall.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.ByteBuffer;
@@ -31,6 +33,49 @@ class StreamReassemblerTest {
 
     private String held() {
         return r.length() == 0 ? "" : new String(r.data(), 0, r.length(), StandardCharsets.ISO_8859_1);
+    }
+
+    private boolean passUncaptured(int offset, int len) {
+        return r.passUncaptured((ISN + offset) & 0xFFFFFFFFL, len);
+    }
+
+    @Test
+    void uncapturedBytesInsideASkippedBodyMoveTheStreamOn() {
+        offer(0, "HEAD");
+        r.consume(4);
+        r.skip(100);
+        offer(4, "0123456789");
+        assertTrue(passUncaptured(14, 90));
+        assertEquals(104, r.expectedOffset());
+        assertEquals(StreamReassembler.IN_ORDER, offer(104, "GET"));
+        assertEquals("GET", held());
+    }
+
+    @Test
+    void uncapturedBytesBeyondASkippedBodyAreNeeded() {
+        offer(0, "HEAD");
+        r.consume(4);
+        r.skip(10);
+        offer(4, "0123");
+        assertFalse(passUncaptured(8, 20));
+        assertEquals(8, r.expectedOffset(), "the stream waits for the bytes again");
+        assertEquals(StreamReassembler.OLD, offer(4, "0123"));
+    }
+
+    @Test
+    void uncapturedBytesOfAHeadAreNeeded() {
+        offer(0, "GET / HT");
+        assertFalse(passUncaptured(8, 10));
+        assertEquals("GET / HT", held());
+    }
+
+    @Test
+    void uncapturedBytesAfterAGapAreNeededAndOldOnesAreNot() {
+        offer(0, "GET");
+        r.skip(100);
+        assertFalse(passUncaptured(50, 10), "bytes 3..50 have not arrived");
+        assertTrue(passUncaptured(0, 3), "old bytes");
+        assertEquals(3, r.expectedOffset());
     }
 
     @Test

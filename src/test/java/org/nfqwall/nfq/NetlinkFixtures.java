@@ -38,6 +38,40 @@ final class NetlinkFixtures {
     private NetlinkFixtures() {
     }
 
+    /**
+     * An NFQNL_MSG_PACKET laid out as the kernel's {@code nfqnl_build_packet_message} lays it
+     * (x86_64: netlink headers little-endian, values big-endian): NFQA_PACKET_HDR (IPv4,
+     * hook FORWARD 2), NFQA_IFINDEX_INDEV 2, NFQA_MARK, then NFQA_CAP_LEN when
+     * {@code wireLength} exceeds the copy, NFQA_SKB_INFO when {@code skbInfo} is not 0, and
+     * NFQA_PAYLOAD with {@code ip[0, copied)}.
+     */
+    static String packetMessage(int queue, int packetId, int mark, byte[] ip, int copied, int wireLength, int skbInfo) {
+        ByteBuffer m = ByteBuffer.allocate(96 + ((copied + 3) & ~3)).order(ByteOrder.LITTLE_ENDIAN);
+        m.position(Netlink.NLMSG_HDRLEN);
+        m.put((byte) 2).put((byte) 0).order(ByteOrder.BIG_ENDIAN).putShort((short) queue).order(ByteOrder.LITTLE_ENDIAN);
+        attribute(m, Netlink.NFQA_PACKET_HDR, 7).order(ByteOrder.BIG_ENDIAN).putInt(packetId).putShort((short) 0x0800)
+                .put((byte) 2).put((byte) 0).order(ByteOrder.LITTLE_ENDIAN);
+        attribute(m, Netlink.NFQA_IFINDEX_INDEV, 4).order(ByteOrder.BIG_ENDIAN).putInt(2).order(ByteOrder.LITTLE_ENDIAN);
+        attribute(m, Netlink.NFQA_MARK, 4).order(ByteOrder.BIG_ENDIAN).putInt(mark).order(ByteOrder.LITTLE_ENDIAN);
+        if (wireLength > copied) {
+            attribute(m, Netlink.NFQA_CAP_LEN, 4).order(ByteOrder.BIG_ENDIAN).putInt(wireLength).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        if (skbInfo != 0) {
+            attribute(m, Netlink.NFQA_SKB_INFO, 4).order(ByteOrder.BIG_ENDIAN).putInt(skbInfo).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        attribute(m, Netlink.NFQA_PAYLOAD, copied).put(ip, 0, copied);
+        m.position(Netlink.align4(m.position()));
+        int length = m.position();
+        m.putInt(0, length).putShort(4, (short) Netlink.TYPE_PACKET).putShort(6, (short) 0).putInt(8, 0).putInt(12, 0);
+        return HexFormat.of().formatHex(m.array(), 0, length);
+    }
+
+    /** Starts an attribute of {@code valueLength} bytes at the next 4-byte boundary; the buffer is then at its value. */
+    private static ByteBuffer attribute(ByteBuffer m, int type, int valueLength) {
+        m.position(Netlink.align4(m.position()));
+        return m.putShort((short) (Netlink.NLA_HDRLEN + valueLength)).putShort((short) type);
+    }
+
     static byte[] bytes(String hex) {
         return HexFormat.of().parseHex(hex);
     }

@@ -50,6 +50,31 @@ class NfqMessageParserTest {
     }
 
     @Test
+    void readsTheSkbInfoAndTheWireLengthOfACutGsoPacket() {
+        byte[] ip = new byte[100];
+        ip[0] = 0x45;
+        int info = PacketBatch.SKB_GSO | PacketBatch.SKB_CSUM_NOT_READY;
+        PacketBatch b = parse(NetlinkFixtures.packetMessage(7, 9, 3, ip, 60, 30000, info));
+        assertEquals(1, b.size());
+        assertEquals(0, b.malformed);
+        assertEquals(9, b.packetId(0));
+        assertEquals(3, b.mark(0));
+        assertEquals(2, b.inputInterface(0));
+        assertEquals(60, b.payloadLength(0));
+        assertEquals(30000, b.capturedLength(0));
+        assertEquals(info, b.skbInfo(0));
+        assertEquals(0x45, b.buffer().get(b.payloadOffset(0)));
+    }
+
+    @Test
+    void aPacketWithoutSkbInfoHasNoFlags() {
+        PacketBatch b = parse(NetlinkFixtures.packetMessage(7, 9, 3, new byte[40], 40, 40, 0));
+        assertEquals(0, b.skbInfo(0));
+        assertEquals(40, b.capturedLength(0));
+        assertEquals(0, parse(PACKET).skbInfo(0));
+    }
+
+    @Test
     void payloadOffsetPointsAtTheIpHeader() {
         PacketBatch b = parse(PACKET);
         assertEquals(b.slotOffset(1) + PACKET_PAYLOAD_INDEX, b.payloadOffset(0));

@@ -226,6 +226,44 @@ class PacketViewTest {
     }
 
     @Test
+    void truncatedTcpCountsTheBytesThatWereNotCaptured() {
+        byte[] packet = load(IPV4_TCP_HTTP_GET);
+        decoded(Arrays.copyOf(packet, 70));
+        assertEquals(88 - 18, view.payloadMissing);
+        decoded(packet);
+        assertEquals(0, view.payloadMissing);
+    }
+
+    @Test
+    void truncatedUdpCountsTheDatagramBytesThatWereNotCaptured() {
+        byte[] packet = load(IPV4_UDP);
+        int whole = packet.length - 28;
+        decoded(Arrays.copyOf(packet, 30));
+        assertTrue(view.truncated);
+        assertEquals(2, view.payloadLength);
+        assertEquals(whole - 2, view.payloadMissing);
+    }
+
+    @Test
+    void ipv4TotalLengthZeroTakesTheWireLengthOfABigGsoPacket() {
+        byte[] packet = load(IPV4_TCP_HTTP_GET);
+        packet[2] = 0;
+        packet[3] = 0;
+        ByteBuffer buf = ByteBuffer.allocateDirect(AT + packet.length + 16);
+        buf.put(AT, packet);
+        assertEquals(Malformed.NONE, view.decode(buf, AT, packet.length, 100_000));
+        assertTrue(view.truncated);
+        assertEquals(88, view.payloadLength);
+        assertEquals(100_000 - packet.length, view.payloadMissing);
+        assertEquals(Malformed.BAD_IPV4_LENGTH, view.decode(buf, AT, packet.length, packet.length));
+    }
+
+    @Test
+    void maxHeaderBytesCoversTheLongestIpv6ChainAndTcpHeader() {
+        assertEquals(40 + 8 * 2048 + 60, PacketView.MAX_HEADER_BYTES);
+    }
+
+    @Test
     void ipv6PayloadLengthBeyondCaptureIsTruncatedNotMalformed() {
         byte[] packet = load(IPV6_TCP_HTTP_GET);
         packet[4] = 0x07;
