@@ -5,6 +5,9 @@
  * Each flow (one source address and port) is a valid in-order stream: its sequence number
  * advances by the payload length with every segment. No handshake is sent, so the path must
  * accept mid-stream flows (nf_conntrack_tcp_be_liberal or no conntrack at all).
+ * With -m body, each flow opens with one POST head whose Content-Length never runs out and then
+ * carries body bytes: what an inspecting loop costs on segments that need no parsing.
+ * -P gives the first source port, so that each run can use flows no earlier run touched.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -39,14 +42,18 @@ struct flood_config {
 	double rate;                 /* packets per second, 0: as fast as possible */
 	const char *hostname;
 	int batch;
+	int body;                    /* -m body: a POST head per flow, then body segments */
+	uint16_t first_port;
 };
+
+enum segment_kind { GET_HEAD, POST_HEAD, BODY };
 
 /* One segment under construction: the fixed parts come from a template, the rest per packet. */
 struct segment_template {
 	uint8_t bytes[SLOT_SIZE];
 	size_t length;               /* IP header + TCP header + payload */
 	size_t payload_length;
-	size_t number_offset;        /* where the request number's digits go */
+	size_t number_offset;        /* where the request number's digits go; 0: none */
 };
 
 /* The ones' complement sum of data as 16-bit words in memory order (RFC 1071); byte order does
@@ -75,19 +82,26 @@ static uint16_t fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
-static void build_template(struct segment_template *t, const struct flood_config *c)
+static void build_template(struct segment_template *t, const struct flood_config *c, enum segment_kind kind)
 {
 	struct iphdr *ip = (struct iphdr *)t->bytes;
 	struct tcphdr *tcp = (struct tcphdr *)(t->bytes + sizeof(*ip));
 	char *payload = (char *)(tcp + 1);
+	size_t room = SLOT_SIZE - sizeof(*ip) - sizeof(*tcp);
 	int n;
 
 	memset(t, 0, sizeof(*t));
-	n = snprintf(payload, SLOT_SIZE - sizeof(*ip) - sizeof(*tcp),
-		     "GET /bench/%0*d HTTP/1.1\r\nHost: %s\r\nUser-Agent: nfq_load\r\n"
+	n = snprintf(payload, room, "GET /bench/%0*d HTTP/1.1\r\nHost: %s\r\nUser-Agent: nfq_load\r\n"
 		     "Accept: */*\r\nConnection: keep-alive\r\n\r\n", NUMBER_DIGITS, 0, c->hostname);
+	if (kind == GET_HEAD) {
+		t->number_offset = sizeof(*ip) + sizeof(*tcp) + strlen("GET /bench/");
+	} else if (kind == POST_HEAD) {
+		n = snprintf(payload, room, "POST /upload HTTP/1.1\r\nHost: %s\r\nUser-Agent: nfq_load\r\n"
+			     "Content-Length: 999999999999999\r\n\r\n", c->hostname);
+	} else {
+		memset(payload, 'x', n);   /* body segments as long as a head */
+	}
 	t->payload_length = n;
-	t->number_offset = sizeof(*ip) + sizeof(*tcp) + strlen("GET /bench/");
 	t->length = sizeof(*ip) + sizeof(*tcp) + n;
 
 	ip->version = 4;
@@ -118,7 +132,7 @@ static void build_segment(uint8_t *slot, const struct segment_template *t, uint3
 
 	memcpy(slot, t->bytes, t->length);
 	for (digit = (char *)slot + t->number_offset + NUMBER_DIGITS - 1;
-	     digit >= (char *)slot + t->number_offset; digit--, k /= 10)
+	     t->number_offset > 0 && digit >= (char *)slot + t->number_offset; digit--, k /= 10)
 		*digit = '0' + k % 10;
 
 	ip->saddr = htonl(src);
@@ -163,13 +177,14 @@ static void parse_flood_options(int argc, char **argv, struct flood_config *c)
 {
 	int opt, have_dst = 0, have_port = 0, have_src = 0;
 
-	*c = (struct flood_config){ .flows_per_src = 256, .hostname = "bench.test", .batch = 64 };
-	while ((opt = getopt(argc, argv, "d:p:S:f:n:t:r:H:b:")) != -1) {
+	*c = (struct flood_config){ .flows_per_src = 256, .hostname = "bench.test", .batch = 64,
+				    .first_port = FIRST_SOURCE_PORT };
+	while ((opt = getopt(argc, argv, "d:p:S:f:n:t:r:H:b:m:P:")) != -1) {
 		switch (opt) {
 		case 'd': c->dst = parse_ipv4(opt, optarg); have_dst = 1; break;
 		case 'p': c->dport = parse_u64(opt, optarg, 1, 65535); have_port = 1; break;
 		case 'S': c->src = parse_ipv4_range(opt, optarg); have_src = 1; break;
-		case 'f': c->flows_per_src = parse_u64(opt, optarg, 1, 65536 - FIRST_SOURCE_PORT); break;
+		case 'f': c->flows_per_src = parse_u64(opt, optarg, 1, 65535); break;
 		case 'n': c->max_packets = parse_u64(opt, optarg, 1, UINT64_MAX); break;
 		case 't': c->seconds = parse_seconds(opt, optarg); break;
 		case 'r': c->rate = parse_u64(opt, optarg, 0, 100000000); break;
@@ -179,6 +194,12 @@ static void parse_flood_options(int argc, char **argv, struct flood_config *c)
 			c->hostname = optarg;
 			break;
 		case 'b': c->batch = parse_u64(opt, optarg, 1, MAX_BATCH); break;
+		case 'P': c->first_port = parse_u64(opt, optarg, 1, 65535); break;
+		case 'm':
+			if (strcmp(optarg, "head") != 0 && strcmp(optarg, "body") != 0)
+				usage_error("-m %s: expected head or body", optarg);
+			c->body = strcmp(optarg, "body") == 0;
+			break;
 		default: usage_error("unknown option");
 		}
 	}
@@ -188,6 +209,8 @@ static void parse_flood_options(int argc, char **argv, struct flood_config *c)
 		usage_error("-d DST_IPV4, -p DPORT and -S SRC_FIRST[-SRC_LAST] are required");
 	if (c->max_packets == 0 && c->seconds == 0)
 		usage_error("give -n PACKETS or -t SECONDS (or both)");
+	if ((uint64_t)c->first_port + c->flows_per_src > 65536)
+		usage_error("-P %u with -f %u: source ports past 65535", c->first_port, c->flows_per_src);
 	if ((uint64_t)(c->src.last - c->src.first + 1) * c->flows_per_src > MAX_FLOWS)
 		usage_error("%llu flows: at most %u (addresses x -f)",
 			    (unsigned long long)(c->src.last - c->src.first + 1) * c->flows_per_src, MAX_FLOWS);
@@ -196,7 +219,7 @@ static void parse_flood_options(int argc, char **argv, struct flood_config *c)
 int cmd_flood(int argc, char **argv)
 {
 	struct flood_config c;
-	struct segment_template t;
+	struct segment_template t, post;
 	struct sockaddr_in dst;
 	struct mmsghdr msgs[MAX_BATCH];
 	struct iovec iov[MAX_BATCH];
@@ -211,7 +234,8 @@ int cmd_flood(int argc, char **argv)
 	install_stop_signals();
 	sources = c.src.last - c.src.first + 1;
 	flows = sources * c.flows_per_src;
-	build_template(&t, &c);
+	build_template(&t, &c, c.body ? BODY : GET_HEAD);
+	build_template(&post, &c, POST_HEAD);
 	dst = ipv4_sockaddr(c.dst, c.dport);
 
 	seqs = malloc(flows * sizeof(*seqs));
@@ -247,10 +271,13 @@ int cmd_flood(int argc, char **argv)
 		for (i = 0; i < count; i++) {
 			/* Flows interleave the addresses: consecutive segments come from different hosts. */
 			uint32_t src = c.src.first + flow % sources;
-			uint16_t sport = FIRST_SOURCE_PORT + flow / sources;
+			uint16_t sport = c.first_port + flow / sources;
+			/* -m body: the first round over the flows opens each with its POST head. */
+			const struct segment_template *seg = c.body && built < flows ? &post : &t;
 
-			build_segment(iov[i].iov_base, &t, src, sport, seqs[flow], ip_id++, built++);
-			seqs[flow] += t.payload_length;
+			build_segment(iov[i].iov_base, seg, src, sport, seqs[flow], ip_id++, built++);
+			iov[i].iov_len = seg->length;
+			seqs[flow] += seg->payload_length;
 			if (++flow == flows)
 				flow = 0;
 		}

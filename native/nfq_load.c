@@ -5,8 +5,10 @@
  * usage:
  *   nfq_load flood -d DST_IPV4 -p DPORT -S SRC_FIRST[-SRC_LAST] [-f FLOWS_PER_SRC=256]
  *                  [-n PACKETS] [-t SECONDS] [-r RATE_PPS=0] [-H HOSTNAME=bench.test] [-b BATCH=64]
+ *                  [-m head|body] [-P FIRST_SOURCE_PORT=20000]
  *       raw IPv4 TCP PSH|ACK segments, each one pipelined HTTP/1.1 request head, round-robin over
- *       SRC addresses x FLOWS_PER_SRC source ports (20000+i); at least one of -n and -t.
+ *       SRC addresses x FLOWS_PER_SRC source ports (FIRST_SOURCE_PORT+i); at least one of -n and -t.
+ *       -m body: each flow's first segment is a POST head that never ends, the rest body bytes.
  *       -> sent=N send_errors=N seconds=S pps=R flows=F
  *   nfq_load serve -p PORT [-l LISTEN_ADDR=0.0.0.0] [-t SECONDS=0 (until SIGTERM)]
  *       HTTP/1.1 keep-alive server: GET /bytes/N -> N body bytes, anything else -> "ok".
@@ -49,6 +51,7 @@ static void print_usage(void)
 	fputs("usage:\n"
 	      "  nfq_load flood -d DST_IPV4 -p DPORT -S SRC_FIRST[-SRC_LAST] [-f FLOWS_PER_SRC=256]\n"
 	      "                 [-n PACKETS] [-t SECONDS] [-r RATE_PPS=0] [-H HOSTNAME=bench.test] [-b BATCH=64]\n"
+	      "                 [-m head|body] [-P FIRST_SOURCE_PORT=20000]\n"
 	      "  nfq_load serve -p PORT [-l LISTEN_ADDR=0.0.0.0] [-t SECONDS=0]\n"
 	      "  nfq_load rtt   -d DST -p PORT -n COUNT [-i INTERVAL_US=200] [-w WARMUP=200] [-t SECONDS=30]\n"
 	      "  nfq_load rps   -d DST -p PORT -t SECONDS [-c CONCURRENCY=16] [-n MAX_REQUESTS=0]\n"
