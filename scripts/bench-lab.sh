@@ -23,6 +23,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lab.sh
 
 STEADY_SECONDS=${STEADY_SECONDS:-5}
+WARM_SECONDS=${WARM_SECONDS:-8}   # nfqwall's warm-up flood, below its capacity
 DRAIN_PACKETS=${DRAIN_PACKETS:-50000}
 DRAIN_RUNS=${DRAIN_RUNS:-3}
 RTT_COUNT=${RTT_COUNT:-10000}
@@ -173,7 +174,7 @@ EOF
 warm_nfqwall() { # Q
     [[ -z $LOOP_PID ]] || stop_loop
     start_nfqwall "$1"
-    flood -t 3 -r $(( 60000 * $1 ))
+    flood -t "$WARM_SECONDS" -r $(( 60000 * $1 ))
     flood body -t 1 -r $(( 60000 * $1 ))
     settle
     local broken
