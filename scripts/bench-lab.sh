@@ -33,6 +33,7 @@ BULK_BYTES=${BULK_BYTES:-1000000000}
 QUEUE_COUNTS=${QUEUE_COUNTS:-"1 2"}
 QUEUE_LENGTH=65536      # both loops: room for DRAIN_PACKETS
 SOCKET_BUFFER_MIB=128   # both loops: about 1 KiB of socket buffer per queued packet
+BUFFER_MIB=256          # nfqwall: room for every flood flow to hold a reassembly buffer at once
 FLOOD_SOURCES=10.99.1.10-10.99.1.41
 FLOOD_FLOWS_PER_SOURCE=128
 BODY_FLOWS_PER_SOURCE=32  # -m body: 1,024 flows, so their opening POST heads are 2% of a drain
@@ -132,7 +133,7 @@ start_nfqwall() { # Q
     [[ -n ${BENCH_PROFILE:-} && $q == 1 ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/nfqwall-q1.jfr,settings=profile")
     # shellcheck disable=SC2086
     (run_in fw java ${BENCH_JAVA_OPTS:-} "${jfr[@]}" -jar "$JAR" run --rules "$RULES" "${queues[@]}" \
-        --queue-length "$QUEUE_LENGTH" --socket-buffer "$SOCKET_BUFFER_MIB" --control "$WORK/control.sock" \
+        --queue-length "$QUEUE_LENGTH" --socket-buffer "$SOCKET_BUFFER_MIB" --buffer-memory "$BUFFER_MIB" --control "$WORK/control.sock" \
         --state-dir "$WORK/state" --log-format text >>"$WORK/nfqwall-q$q.log" 2>&1) &
     LOOP_PID=$!
     wait_bound "$q"
@@ -368,7 +369,8 @@ print_table() {
     local q k
     echo "nfqwall data-path benchmark, $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs, $(java -version 2>&1 | head -1)"
     echo "traffic: TCP segments with an HTTP/1.1 request head each, $(( 32 * FLOOD_FLOWS_PER_SOURCE )) flows from 32 sources;"
-    echo "nfqwall: 1,000 rules, every flood packet inspected; queue length $QUEUE_LENGTH, socket buffer $SOCKET_BUFFER_MIB MiB"
+    echo "nfqwall: 1,000 rules, every flood packet inspected, --buffer-memory $BUFFER_MIB; both loops: queue length $QUEUE_LENGTH,"
+    echo "socket buffer $SOCKET_BUFFER_MIB MiB. A steady run whose flows were left uninspected (no buffer) does not count."
     echo
     row "measure" "queues" "no queue" "C loop" "nfqwall" "ratio" "target" "met"
     for q in $QUEUE_COUNTS; do

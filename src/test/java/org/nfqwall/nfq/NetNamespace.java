@@ -51,9 +51,16 @@ final class NetNamespace implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
                 "-cp", classPath, main.getName()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(inNamespace(command.toArray(String[]::new)))
-                .redirectErrorStream(true).start();
-        Program program = new Program(main.getSimpleName(), process);
+        return start(main.getSimpleName(), command.toArray(String[]::new));
+    }
+
+    /**
+     * Starts {@code command} in the namespace, named {@code name} in failure messages. As
+     * {@code ip netns exec} execs the command, {@link Program#pid} is the command's own.
+     */
+    Program start(String name, String... command) throws IOException {
+        Process process = new ProcessBuilder(inNamespace(command)).redirectErrorStream(true).start();
+        Program program = new Program(name, process);
         programs.add(program);
         return program;
     }
@@ -123,6 +130,11 @@ final class NetNamespace implements AutoCloseable {
             }, name + "-output");
             reader.setDaemon(true);
             reader.start();
+        }
+
+        /** The program's process id. */
+        long pid() {
+            return process.pid();
         }
 
         /** The next output line starting with {@code prefix}; fails after {@code seconds} or at another "error" line. */
