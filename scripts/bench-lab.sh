@@ -383,7 +383,7 @@ print_table() {
         row "steady: lost packets" "$q" - "${R[steady_lost.c.q$q]:--}" "${R[steady_lost.nfqwall.q$q]:--}" - -
         row "steady: waved through (fail-open)" "$q" - "${R[steady_failopen.c.q$q]:--}" "${R[steady_failopen.nfqwall.q$q]:--}" - -
         row "steady: kernel queue drops" "$q" - "${R[steady_kernel_dropped.c.q$q]:--}" "${R[steady_kernel_dropped.nfqwall.q$q]:--}" - -
-        row "steady: flows left uninspected (no buffer)" "$q" - - "${R[steady_broken_flows.nfqwall.q$q]:--}" - -
+        row "steady: flows left uninspected" "$q" - - "${R[steady_broken_flows.nfqwall.q$q]:--}" - -
     done
     row "round trip p50, us" 1 "${R[rtt_p50.none]:--}" "${R[rtt_p50.c]:--}" "${R[rtt_p50.nfqwall]:--}" \
         "$(ratio "${R[rtt_p50.nfqwall]:--}" "${R[rtt_p50.c]:--}")" "<= 1.10"

@@ -1,5 +1,7 @@
 package org.nfqwall.rules;
 
+import java.util.Locale;
+
 /**
  * The one canonical text form of a host that rules and facts share, so that a rule's
  * {@code host:} compares with plain string equality: ASCII lower case, no port, no trailing dot;
@@ -172,7 +174,8 @@ public final class HostNames {
             throw new BadValueException("name is " + name.length() + " characters long, expected at most "
                     + MAX_NAME_LENGTH);
         }
-        char[] out = new char[name.length()];
+        // Most names arrive in lower case already: they are returned as they are, not copied.
+        boolean upper = false;
         int labelStart = 0;
         for (int i = 0; i <= name.length(); i++) {
             if (i == name.length() || name.charAt(i) == '.') {
@@ -186,14 +189,11 @@ public final class HostNames {
                             + " characters long, expected at most " + MAX_LABEL_LENGTH);
                 }
                 labelStart = i + 1;
-                if (i < name.length()) {
-                    out[i] = '.';
-                }
                 continue;
             }
             char c = name.charAt(i);
             if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + ('a' - 'A'));
+                upper = true;
             } else if (c > 0x7E) {
                 throw new BadValueException("non-ASCII character " + YamlValues.quote(String.valueOf(c))
                         + ", expected the ASCII (punycode, xn--...) form of the name");
@@ -201,9 +201,8 @@ public final class HostNames {
                 throw new BadValueException("character " + YamlValues.quote(String.valueOf(c))
                         + " is not allowed, expected letters, digits, '-', '_' and dots");
             }
-            out[i] = c;
         }
-        return new String(out);
+        return upper ? name.toLowerCase(Locale.ROOT) : name;
     }
 
     /** The lower-cased name when it is a valid DNS-style name (not an IP literal), else null. */

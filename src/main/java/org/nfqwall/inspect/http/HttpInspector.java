@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Objects;
 
 /**
@@ -239,15 +239,20 @@ public final class HttpInspector {
      * either the first or the last, so a rule could see one host and the server serve another.
      */
     private static boolean host(HttpHeaders headers, HttpRequestHead out) {
-        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-        if (hosts.isEmpty()) {
-            return true;
-        }
-        String first = hosts.get(0).trim();
-        for (int i = 1; i < hosts.size(); i++) {
-            if (!hosts.get(i).trim().equalsIgnoreCase(first)) {
+        // One iterator rather than getAll's list: most requests carry exactly one Host header.
+        // Netty iterates a name's values newest first, so the last one seen is the request's first
+        // (HttpInspectorTest.acceptsRepeatedIdenticalHostHeaders holds this).
+        Iterator<String> hosts = headers.valueStringIterator(HttpHeaderNames.HOST);
+        String first = null;
+        while (hosts.hasNext()) {
+            String host = hosts.next().trim();
+            if (first != null && !host.equalsIgnoreCase(first)) {
                 return false;
             }
+            first = host;
+        }
+        if (first == null) {
+            return true;
         }
         out.hostHeader(first.isEmpty() ? null : utf8(first));
         return true;
