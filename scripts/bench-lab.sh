@@ -317,7 +317,7 @@ main() {
     rps none
     bulk none
 
-    local q v0
+    local q v0 d0
     for q in $QUEUE_COUNTS; do
         apply_ruleset "$q"
 
@@ -336,8 +336,12 @@ main() {
         say "nfqwall, $q queue(s): warm-up, steady, drain, round trip, requests per second, bulk"
         warm_nfqwall "$q"
         v0=$(nfqwall_counter packets)
+        d0=$(nfqwall_counter reassembly_no_room reassembly_conflicts truncated_dropped | awk '{ print $1 + $2 + $3 }')
         steady_begin
         steady_end nfqwall "$q" $(( $(nfqwall_counter packets) - v0 ))
+        # Segments nfqwall itself dropped (no room to hold them out of order, conflicting copies, cut).
+        result "steady_engine_drops.nfqwall.q$q" $(( $(nfqwall_counter reassembly_no_room reassembly_conflicts \
+            truncated_dropped | awk '{ print $1 + $2 + $3 }') - d0 ))
         # Packets waved through at the top rate leave broken flows: measure the rest afresh.
         result "steady_broken_flows.nfqwall.q$q" "$(nfqwall_counter buffers_exhausted)"
         warm_nfqwall "$q"
@@ -381,6 +385,7 @@ print_table() {
             "$(ratio "${R[$k.nfqwall.q$q.body]:--}" "${R[$k.c.q$q.body]:--}")" ">= 0.90"
         row "steady: sender rate, kpps" "$q" - "$(kpps "${R[steady_pps.c.q$q]:--}")" "$(kpps "${R[steady_pps.nfqwall.q$q]:--}")" - -
         row "steady: lost packets" "$q" - "${R[steady_lost.c.q$q]:--}" "${R[steady_lost.nfqwall.q$q]:--}" - -
+        row "steady: of those, dropped by nfqwall" "$q" - - "${R[steady_engine_drops.nfqwall.q$q]:--}" - -
         row "steady: waved through (fail-open)" "$q" - "${R[steady_failopen.c.q$q]:--}" "${R[steady_failopen.nfqwall.q$q]:--}" - -
         row "steady: kernel queue drops" "$q" - "${R[steady_kernel_dropped.c.q$q]:--}" "${R[steady_kernel_dropped.nfqwall.q$q]:--}" - -
         row "steady: flows left uninspected" "$q" - - "${R[steady_broken_flows.nfqwall.q$q]:--}" - -
