@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,10 +39,7 @@ class BenchmarkToolsIT {
     @Test
     void floodedSegmentsCrossARealQueueAndTheCLoopVerdictsEachOnce() throws Exception {
         try (NetNamespace ns = NetNamespace.create()) {
-            ns.run("iptables-legacy", "-A", "OUTPUT", "-p", "tcp", "--dport", "8080", "-j", "NFQUEUE", "--queue-num", "3");
-            ns.run("iptables-legacy", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "8080", "-j", "DROP");
-            NetNamespace.Program loop = ns.start("nfq_accept_loop", LOOP, "-q", "3", "-n", "2000", "-t", "20");
-            awaitBound(ns, 3);
+            NetNamespace.Program loop = startLoop(ns, 3, "-n", "2000", "-t", "20");
 
             Map<String, String> flood = fields(ns.run(LOAD, "flood", "-d", "127.0.0.1", "-p", "8080", "-S",
                     "127.0.0.1", "-f", "16", "-n", "2000", "-t", "10"));
@@ -55,10 +54,7 @@ class BenchmarkToolsIT {
     @Test
     void drainTimesAQueueFilledWhileTheLoopWasStopped() throws Exception {
         try (NetNamespace ns = NetNamespace.create()) {
-            ns.run("iptables-legacy", "-A", "OUTPUT", "-p", "tcp", "--dport", "8080", "-j", "NFQUEUE", "--queue-num", "4");
-            ns.run("iptables-legacy", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "8080", "-j", "DROP");
-            NetNamespace.Program loop = ns.start("nfq_accept_loop", LOOP, "-q", "4", "-l", "8192", "-t", "20");
-            awaitBound(ns, 4);
+            NetNamespace.Program loop = startLoop(ns, 4, "-l", "8192", "-t", "20");
             signal("STOP", loop.pid());
             try {
                 // On OUTPUT, a queued packet still counts against the raw socket's send buffer,
@@ -97,6 +93,21 @@ class BenchmarkToolsIT {
             assertTrue(Long.parseLong(rps.get("requests")) > 0, rps.toString());
             assertEquals("10000000", get.get("bytes"));
         }
+    }
+
+    /**
+     * Queues the namespace's TCP segments to port 8080 to {@code queue}, counts (and drops) them
+     * on arrival in raw PREROUTING, and starts the C loop on the queue with {@code options}.
+     */
+    private static NetNamespace.Program startLoop(NetNamespace ns, int queue, String... options) throws Exception {
+        ns.run("iptables-legacy", "-A", "OUTPUT", "-p", "tcp", "--dport", "8080", "-j", "NFQUEUE", "--queue-num",
+                Integer.toString(queue));
+        ns.run("iptables-legacy", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "8080", "-j", "DROP");
+        List<String> command = new ArrayList<>(List.of(LOOP, "-q", Integer.toString(queue)));
+        command.addAll(List.of(options));
+        NetNamespace.Program loop = ns.start("nfq_accept_loop", command.toArray(String[]::new));
+        awaitBound(ns, queue);
+        return loop;
     }
 
     /** Waits (at most 10 s) until the namespace's kernel lists {@code queue} as bound. */
