@@ -11,9 +11,9 @@
 # spread over the queues). Measured:
 #   drain    a full queue (the loop stopped, DRAIN_PACKETS queued) emptied: the loop's capacity;
 #   steady   the sender at its top rate for STEADY_SECONDS: sent, lost, waved through (fail-open);
-#   rtt      round trip of a keep-alive HTTP request, each one queued (p50, p99);
+#   rtt      round trip of a keep-alive HTTP request, each one queued (p50, p99; median of RUNS);
 #   rps      HTTP requests a second, a new connection each (SYN, request and FIN are queued);
-#   bulk     a BULK_BYTES download through the firewall (its packets are never queued).
+#   bulk     a BULK_BYTES download through the firewall (its packets are never queued; median of RUNS).
 # Writes the table to target/bench/lab.txt and the raw results to target/bench/lab-results.txt.
 # Sourced by scripts/bench; runs as root; removes its lab and processes on exit, also on failure.
 set -euo pipefail
@@ -26,7 +26,8 @@ STEADY_SECONDS=${STEADY_SECONDS:-5}
 WARM_SECONDS=${WARM_SECONDS:-8}   # nfqwall's warm-up flood, below its capacity
 DRAIN_PACKETS=${DRAIN_PACKETS:-50000}
 DRAIN_RUNS=${DRAIN_RUNS:-3}
-RTT_COUNT=${RTT_COUNT:-10000}
+RUNS=${RUNS:-3}               # round trip and bulk runs per case (medians)
+RTT_COUNT=${RTT_COUNT:-5000}
 RPS_SECONDS=${RPS_SECONDS:-5}
 RPS_CONCURRENCY=${RPS_CONCURRENCY:-16}
 BULK_BYTES=${BULK_BYTES:-1000000000}
@@ -249,14 +250,21 @@ drain() { # NAME Q MODE: DRAIN_RUNS times: stop the loop, fill the queue, let it
         printf 'drain %s q%s %s run %d: %s\n' "$name" "$q" "$mode" "$run" "$line" >>"$RESULTS"
         settle
     done
-    result "drain_pps.$name.q$q.$mode" "$(printf '%s\n' "${rates[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+    result "drain_pps.$name.q$q.$mode" "$(printf '%s\n' "${rates[@]}" | median)"
 }
 
-rtt() { # NAME
-    local line
-    line=$(client "$LOAD" rtt -d "$SERVER" -p "$HTTP_PORT" -n "$RTT_COUNT" -t 60)
-    result "rtt_p50.$1" "$(field p50_us "$line")"
-    result "rtt_p99.$1" "$(field p99_us "$line")"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+rtt() { # NAME: RUNS times; the median p50 and the median p99 (this VM's timing varies from run to run)
+    local line run p50=() p99=()
+    for (( run = 0; run < RUNS; run++ )); do
+        line=$(client "$LOAD" rtt -d "$SERVER" -p "$HTTP_PORT" -n "$RTT_COUNT" -t 60)
+        printf 'rtt %s run %d: %s\n' "$1" "$run" "$line" >>"$RESULTS"
+        p50+=("$(field p50_us "$line")")
+        p99+=("$(field p99_us "$line")")
+    done
+    result "rtt_p50.$1" "$(printf '%s\n' "${p50[@]}" | median)"
+    result "rtt_p99.$1" "$(printf '%s\n' "${p99[@]}" | median)"
 }
 
 rps() { # NAME
@@ -269,10 +277,14 @@ rps() { # NAME
     result "rps_errors.$1" "$(field errors "$line")"
 }
 
-bulk() { # NAME
-    local line
-    line=$(client "$LOAD" get -d "$SERVER" -p "$HTTP_PORT" -b "$BULK_BYTES" -t 120)
-    result "bulk_mbit.$1" "$(field mbit_s "$line")"
+bulk() { # NAME: RUNS downloads; the median rate
+    local line run rates=()
+    for (( run = 0; run < RUNS; run++ )); do
+        line=$(client "$LOAD" get -d "$SERVER" -p "$HTTP_PORT" -b "$BULK_BYTES" -t 120)
+        printf 'bulk %s run %d: %s\n' "$1" "$run" "$line" >>"$RESULTS"
+        rates+=("$(field mbit_s "$line")")
+    done
+    result "bulk_mbit.$1" "$(printf '%s\n' "${rates[@]}" | median)"
 }
 
 build_lab() {
@@ -390,9 +402,9 @@ print_table() {
         row "steady: kernel queue drops" "$q" - "${R[steady_kernel_dropped.c.q$q]:--}" "${R[steady_kernel_dropped.nfqwall.q$q]:--}" - -
         row "steady: flows left uninspected" "$q" - - "${R[steady_broken_flows.nfqwall.q$q]:--}" - -
     done
-    row "round trip p50, us" 1 "${R[rtt_p50.none]:--}" "${R[rtt_p50.c]:--}" "${R[rtt_p50.nfqwall]:--}" \
+    row "round trip p50, us (median of $RUNS)" 1 "${R[rtt_p50.none]:--}" "${R[rtt_p50.c]:--}" "${R[rtt_p50.nfqwall]:--}" \
         "$(ratio "${R[rtt_p50.nfqwall]:--}" "${R[rtt_p50.c]:--}")" "<= 1.10"
-    row "round trip p99, us" 1 "${R[rtt_p99.none]:--}" "${R[rtt_p99.c]:--}" "${R[rtt_p99.nfqwall]:--}" \
+    row "round trip p99, us (median of $RUNS)" 1 "${R[rtt_p99.none]:--}" "${R[rtt_p99.c]:--}" "${R[rtt_p99.nfqwall]:--}" \
         "$(ratio "${R[rtt_p99.nfqwall]:--}" "${R[rtt_p99.c]:--}")" "<= 1.10"
     row "added round trip p50 / p99, us" 1 - \
         "$(sub "${R[rtt_p50.c]:--}" "${R[rtt_p50.none]:--}") / $(sub "${R[rtt_p99.c]:--}" "${R[rtt_p99.none]:--}")" \
@@ -402,7 +414,7 @@ print_table() {
             "$(ratio "${R[rps.nfqwall.q$q]:--}" "${R[rps.none]:--}")" ">= 0.80"
     done
     for q in $QUEUE_COUNTS; do
-        row "bulk $(( BULK_BYTES / 1000000 )) MB download, Mbit/s" "$q" "${R[bulk_mbit.none]:--}" - "${R[bulk_mbit.nfqwall.q$q]:--}" \
+        row "bulk $(( BULK_BYTES / 1000000 )) MB download, Mbit/s (median)" "$q" "${R[bulk_mbit.none]:--}" - "${R[bulk_mbit.nfqwall.q$q]:--}" \
             "$(ratio "${R[bulk_mbit.nfqwall.q$q]:--}" "${R[bulk_mbit.none]:--}")" ">= 0.95"
     done
     echo
