@@ -176,6 +176,9 @@ EOF
 warm_nfqwall() { # Q
     [[ -z $LOOP_PID ]] || stop_loop
     start_nfqwall "$1"
+    # A cold JVM is slow for its first seconds: ramp up, so that no queue runs over meanwhile.
+    flood -t 2 -r $(( 5000 * $1 ))
+    flood -t 2 -r $(( 20000 * $1 ))
     flood -t "$WARM_SECONDS" -r $(( 60000 * $1 ))
     flood body -t 1 -r $(( 60000 * $1 ))
     settle
