@@ -25,7 +25,7 @@ source scripts/lab.sh
 STEADY_SECONDS=${STEADY_SECONDS:-5}
 WARM_SECONDS=${WARM_SECONDS:-8}   # nfqwall's warm-up flood, below its capacity
 DRAIN_PACKETS=${DRAIN_PACKETS:-50000}
-DRAIN_RUNS=${DRAIN_RUNS:-3}
+DRAIN_RUNS=${DRAIN_RUNS:-5}
 RUNS=${RUNS:-3}               # round trip and bulk runs per case (medians)
 RTT_COUNT=${RTT_COUNT:-5000}
 RPS_SECONDS=${RPS_SECONDS:-5}
