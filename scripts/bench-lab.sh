@@ -9,13 +9,17 @@
 # queued packet: each flood packet is a TCP segment carrying a whole HTTP/1.1 request head, on
 # 4,096 flows from 32 source addresses (the kernel's --queue-balance hashes addresses, so the flows
 # spread over the queues). Measured:
-#   drain    a full queue (the loop stopped, DRAIN_PACKETS queued) emptied: the loop's capacity;
+#   drain    a full queue (the loop stopped, DRAIN_PACKETS queued) emptied: the loop's capacity,
+#            for request heads and for body segments of keep-alive uploads (median of DRAIN_RUNS);
 #   steady   the sender at its top rate for STEADY_SECONDS: sent, lost, waved through (fail-open);
 #   rtt      round trip of a keep-alive HTTP request, each one queued (p50, p99; median of RUNS);
 #   rps      HTTP requests a second, a new connection each (SYN, request and FIN are queued);
 #   bulk     a BULK_BYTES download through the firewall (its packets are never queued; median of RUNS).
+# Each with QUEUE_COUNTS queues (1 and 2). The settings below can be overridden from the
+# environment; BENCH_PROFILE=1 also records a JFR profile of the one-queue daemon
+# (target/bench/nfqwall-q1.jfr), BENCH_JAVA_OPTS adds JVM options to the daemon.
 # Writes the table to target/bench/lab.txt and the raw results to target/bench/lab-results.txt.
-# Sourced by scripts/bench; runs as root; removes its lab and processes on exit, also on failure.
+# Run by scripts/bench lab; runs as root; removes its lab and processes on exit, also on failure.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -210,8 +214,8 @@ settle() { # until the queues are empty (at most 10 s)
     done
 }
 
-# steady NAME Q VERDICTED_BEFORE: the sender at its top rate; NAME's verdict count comes from
-# the caller (verdicted_after) since the C loop only reports when it stops.
+# steady_begin, then steady_end NAME Q VERDICTED: the sender at its top rate. The caller counts
+# what the loop verdicted meanwhile, since the C loop only reports when it stops.
 steady_begin() {
     S_RULE=$(queued_by_rule)
     S_ARRIVED=$(arrived_at_server)

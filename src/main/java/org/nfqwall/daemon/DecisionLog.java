@@ -104,8 +104,7 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
         long pending;
         synchronized (this) {
             if (!bucket.tryTake(nanoTime.getAsLong())) {
-                unreported++;
-                suppressed.incrementAndGet();
+                suppress();
                 return;
             }
             pending = unreported;

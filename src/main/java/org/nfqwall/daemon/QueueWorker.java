@@ -102,6 +102,8 @@ public final class QueueWorker implements Runnable {
         for (int i = 0; i < n; i++) {
             long v;
             try {
+                // The skb-info bits pass as they are: Engine.SKB_* equal PacketBatch.SKB_*
+                // (WholePathAllocationTest holds them to it), as the engine may not import nfq.
                 v = engine.onPacket(buf, batch.payloadOffset(i), batch.payloadLength(i), batch.capturedLength(i),
                         batch.mark(i), batch.skbInfo(i), now);
             } catch (RuntimeException e) {

@@ -9,7 +9,6 @@ import org.nfqwall.nfq.QueueConfig;
 import org.nfqwall.nfq.QueueSocket;
 import org.nfqwall.stats.Counter;
 import org.nfqwall.stats.Counters;
-import org.nfqwall.stats.RuleCounters;
 
 /**
  * The daemon's queues, one {@link Lane} each: its socket, counters, engine and worker, and the
@@ -18,7 +17,7 @@ import org.nfqwall.stats.RuleCounters;
  * whole flows and needs no lock.
  *
  * <p>Built and started by the daemon's main thread. {@link #stop} may be called from any thread
- * (a signal handler). The sums ({@link #merged}, {@link #flowCount}, ...) read what the workers
+ * (a signal handler). The sums ({@link #merged}, {@link #flowEvictions}, ...) read what the workers
  * write, from any thread (control, metrics), lagging by a few packets like each worker's own
  * counters; they allocate, so they are for the control plane only.
  */
@@ -143,25 +142,8 @@ final class QueueWorkers {
         return Counters.merge(lanes.stream().map(Lane::counters).toList());
     }
 
-    /** Per-rule counts summed by name over the queues. */
-    Map<String, RuleCounters.RuleCount> ruleCounts() {
-        return RuleCounters.merge(lanes.stream().map(l -> l.engine().ruleCounters()).toList());
-    }
-
-    int flowCount() {
-        return lanes.stream().mapToInt(l -> l.engine().flowCount()).sum();
-    }
-
-    int flowCapacity() {
-        return lanes.stream().mapToInt(l -> l.engine().flowCapacity()).sum();
-    }
-
     long flowEvictions() {
         return lanes.stream().mapToLong(l -> l.engine().flowEvictions()).sum();
-    }
-
-    long flowExpirations() {
-        return lanes.stream().mapToLong(l -> l.engine().flowExpirations()).sum();
     }
 
     long enobufs() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 import org.nfqwall.engine.Engine;
 import org.nfqwall.nfq.QueueSocket;
@@ -89,18 +90,18 @@ final class StatsCollector {
         verdicts.put("by_default", c.get(Counter.DECIDED_BY_DEFAULT));
         m.put("verdicts", verdicts);
         Map<String, Object> flows = new LinkedHashMap<>();
-        flows.put("tracked", queues.stream().mapToLong(q -> q.engine().flowCount()).sum());
-        flows.put("capacity", queues.stream().mapToLong(q -> q.engine().flowCapacity()).sum());
+        flows.put("tracked", sum(q -> q.engine().flowCount()));
+        flows.put("capacity", sum(q -> q.engine().flowCapacity()));
         flows.put("created", c.get(Counter.FLOWS));
         flows.put("offloaded", c.get(Counter.FLOWS_OFFLOADED));
-        flows.put("evicted", queues.stream().mapToLong(q -> q.engine().flowEvictions()).sum());
-        flows.put("expired", queues.stream().mapToLong(q -> q.engine().flowExpirations()).sum());
+        flows.put("evicted", sum(q -> q.engine().flowEvictions()));
+        flows.put("expired", sum(q -> q.engine().flowExpirations()));
         m.put("flows", flows);
         Map<String, Object> engineCounters = new LinkedHashMap<>();
         for (Counter k : Counter.values()) {
             engineCounters.put(k.name().toLowerCase(Locale.ROOT), c.get(k));
         }
-        engineCounters.put("internal_errors", queues.stream().mapToLong(q -> q.internalErrors().getAsLong()).sum());
+        engineCounters.put("internal_errors", sum(q -> q.internalErrors().getAsLong()));
         engineCounters.put("log_lines_suppressed", logSuppressed.getAsLong());
         m.put("engine", engineCounters);
         List<QueueSocketCounters> sockets = queues.stream().map(q -> q.socket().get()).toList();
@@ -120,6 +121,10 @@ final class StatsCollector {
         }
         m.put("per_queue", perQueue(sockets, kernel));
         return m;
+    }
+
+    private long sum(ToLongFunction<QueueSource> f) {
+        return queues.stream().mapToLong(f).sum();
     }
 
     /** One object per queue of this daemon, with its kernel line (null while the kernel does not list it). */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -52,14 +51,12 @@ class EngineProtocolsTest {
                 verdict: drop
             """;
 
-    private final Counters counters = new Counters();
-    private final List<String> decisions = new ArrayList<>();
-    private final Engine engine = new Engine(EngineConfig.defaults(), new AtomicReference<>(EngineTest.load(RULES)),
-            counters, (facts, rule, verdict, mark) -> decisions.add((rule == null ? "(default)" : rule.name()) + " " + verdict.label()));
-    private long now = 1;
+    private final RecordingEngine recording = new RecordingEngine(RULES);
+    private final Counters counters = recording.counters;
+    private final List<String> decisions = recording.decisions;
 
     private long send(TestPackets p) {
-        return engine.onPacket(p.buf, p.offset, p.length, 0, now++);
+        return recording.send(p, 0);
     }
 
     private static byte[] record(byte[] handshake) {

@@ -3,7 +3,6 @@ package org.nfqwall.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -46,11 +45,9 @@ class EngineTest {
                 verdict: drop
             """;
 
-    private final Counters counters = new Counters();
-    private final List<String> decisions = new ArrayList<>();
-    private final Engine engine = new Engine(EngineConfig.defaults(), new AtomicReference<>(load(RULES)), counters,
-            (facts, rule, verdict, mark) -> decisions.add((rule == null ? "(default)" : rule.name()) + " " + verdict.label()));
-    private long now = 1;
+    private final RecordingEngine recording = new RecordingEngine(RULES);
+    private final Counters counters = recording.counters;
+    private final List<String> decisions = recording.decisions;
 
     static RuleSet load(String yaml) {
         RuleLoadResult r = RulesLoader.parse("test.yaml", yaml);
@@ -63,7 +60,7 @@ class EngineTest {
     }
 
     private long send(TestPackets p, int mark) {
-        return engine.onPacket(p.buf, p.offset, p.length, mark, now++);
+        return recording.send(p, mark);
     }
 
     private static TestPackets client(int sport) {

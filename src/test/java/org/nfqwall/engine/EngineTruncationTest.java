@@ -3,9 +3,7 @@ package org.nfqwall.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.nfqwall.rules.MarkBits;
 import org.nfqwall.stats.Counter;
@@ -34,19 +32,17 @@ class EngineTruncationTest {
     /** IPv4 and TCP headers of a {@link TestPackets} segment. */
     private static final int HEADERS = 40;
 
-    private final Counters counters = new Counters();
-    private final List<String> decisions = new ArrayList<>();
-    private final Engine engine = new Engine(EngineConfig.defaults(), new AtomicReference<>(EngineTest.load(RULES)),
-            counters, (facts, rule, verdict, mark) -> decisions.add((rule == null ? "(default)" : rule.name()) + " " + verdict.label()));
-    private long now = 1;
+    private final RecordingEngine recording = new RecordingEngine(RULES);
+    private final Counters counters = recording.counters;
+    private final List<String> decisions = recording.decisions;
 
     private long send(TestPackets p) {
-        return engine.onPacket(p.buf, p.offset, p.length, 0, now++);
+        return recording.send(p, 0);
     }
 
     /** Sends {@code p} as the queue delivers a GSO packet cut after {@code payloadCaptured} payload bytes. */
     private long sendCut(TestPackets p, int payloadCaptured) {
-        return engine.onPacket(p.buf, p.offset, HEADERS + payloadCaptured, p.length, 0, Engine.SKB_GSO, now++);
+        return recording.send(p, HEADERS + payloadCaptured, Engine.SKB_GSO);
     }
 
     private static TestPackets open(int sport) {
@@ -76,7 +72,7 @@ class EngineTruncationTest {
         // What an offloading sender leaves in the field: not the checksum (here: its complement).
         int checksum = c.offset + 20 + 16;
         c.buf.putShort(checksum, (short) ~c.buf.getShort(checksum));
-        long v = engine.onPacket(c.buf, c.offset, c.length, c.length, 0, Engine.SKB_CSUM_NOT_READY, now++);
+        long v = recording.send(c, c.length, Engine.SKB_CSUM_NOT_READY);
         assertTrue(isFlowDrop(v), PacketVerdict.describe(v));
         assertEquals(0, counters.get(Counter.BAD_CHECKSUMS));
         assertEquals(List.of("app2 drop"), decisions);
@@ -172,7 +168,7 @@ class EngineTruncationTest {
     void cutDatagramOfAFlowUnderInspectionIsDropped() {
         TestPackets u = new TestPackets("10.99.1.2", "10.99.2.2", 42008, 80);
         u.udp(new byte[3000]);
-        long v = engine.onPacket(u.buf, u.offset, 28 + 1000, u.length, 0, Engine.SKB_GSO, now++);
+        long v = recording.send(u, 28 + 1000, Engine.SKB_GSO);
         assertEquals(PacketVerdict.DROPPED, v);
         assertEquals(1, counters.get(Counter.TRUNCATED_DROPPED));
     }
