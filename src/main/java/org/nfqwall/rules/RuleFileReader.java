@@ -27,7 +27,10 @@ final class RuleFileReader {
     private int markMask = MarkBits.USER_MASK;
     /** Group name to prefixes; a group with bad entries is still known, to avoid follow-on errors. */
     final Map<String, List<AddressPrefix>> groups = new LinkedHashMap<>();
+    /** Mark name to value (0 for a bad mark, still known to avoid follow-on errors). */
     final Map<String, Integer> marks = new LinkedHashMap<>();
+    /** The same marks with what is attached to them (routing, shaping, steering). */
+    final Map<String, MarkDefinition> markDefinitions = new LinkedHashMap<>();
     /** The list files of this load; relative paths start at the rules file's directory. */
     final ListFiles lists;
 
@@ -76,7 +79,8 @@ final class RuleFileReader {
         groups.forEach((name, prefixes) -> groupTexts.put(name,
                 prefixes.stream().map(AddressPrefix::text).toList()));
         return new RuleSet(file, defaultVerdict, markMask, rules, Collections.unmodifiableMap(groupTexts),
-                Collections.unmodifiableMap(new LinkedHashMap<>(marks)), lists.stats());
+                Collections.unmodifiableMap(new LinkedHashMap<>(marks)),
+                Collections.unmodifiableMap(new LinkedHashMap<>(markDefinitions)), lists.stats());
     }
 
     int markMask() {
@@ -181,25 +185,10 @@ final class RuleFileReader {
     }
 
     private void readMarks(Node node) {
-        if (YamlValues.isEmpty(node)) {
-            return;
-        }
-        if (!(node instanceof MappingNode mapping)) {
-            problems.at(node, "expected a mapping of mark names to numbers, got " + YamlValues.describe(node));
-            return;
-        }
-        for (var e : YamlValues.entries(mapping, null, "", problems).entrySet()) {
-            String name = e.getKey();
-            if (!YamlValues.isIdentifier(name)) {
-                problems.at(e.getValue().getKeyNode(), "bad mark name " + YamlValues.quote(name)
-                        + ", expected a letter followed by letters, digits, '-' or '_' (at most 64)");
-                continue;
-            }
-            Node value = e.getValue().getValueNode();
-            String text = YamlValues.text(value, "a mark number (decimal or 0x hex)", problems);
-            // Known even when bad, so rules that use it get no second error.
-            marks.put(name, text == null ? 0 : markNumber(value, text));
-        }
+        MarkReader reader = new MarkReader(this, problems);
+        reader.read(node);
+        markDefinitions.putAll(reader.marks);
+        reader.marks.forEach((name, mark) -> marks.put(name, mark.value()));
     }
 
     /** Checks a numeric mark against mark_mask; returns it, or 0 after reporting. */

@@ -26,18 +26,29 @@ public final class RuleSet {
     private final Rule[] rules;
     private final Map<String, List<String>> groups;
     private final Map<String, Integer> marks;
+    private final Map<String, MarkDefinition> markDefinitions;
+    /** Per rule: the steering of its mark verdict, or null (most rules). */
+    private final MarkSteering[] steering;
     private final ListStats lists;
     private final RuleIndex index;
 
     RuleSet(String source, Verdict defaultVerdict, int markMask, List<Rule> rules,
-            Map<String, List<String>> groups, Map<String, Integer> marks, ListStats lists) {
+            Map<String, List<String>> groups, Map<String, Integer> marks,
+            Map<String, MarkDefinition> markDefinitions, ListStats lists) {
         this.source = source;
         this.defaultVerdict = defaultVerdict;
         this.markMask = markMask;
         this.rules = rules.toArray(new Rule[0]);
         this.groups = groups;
         this.marks = marks;
+        this.markDefinitions = markDefinitions;
         this.lists = lists;
+        this.steering = new MarkSteering[this.rules.length];
+        for (int i = 0; i < this.rules.length; i++) {
+            Rule r = this.rules[i];
+            MarkDefinition m = r.verdict() == Verdict.MARK ? markDefinition(r.mark()) : null;
+            steering[i] = m == null ? null : m.steering();
+        }
         this.index = new RuleIndex(this.rules);
     }
 
@@ -68,6 +79,39 @@ public final class RuleSet {
     /** Named marks, in file order. */
     public Map<String, Integer> marks() {
         return marks;
+    }
+
+    /**
+     * Named marks with what is attached to them (routing table and route, shaping class,
+     * steering), in file order. A plain {@code name: NUMBER} mark has none of them.
+     */
+    public Map<String, MarkDefinition> markDefinitions() {
+        return markDefinitions;
+    }
+
+    /**
+     * The named mark with this value that has a table, shape or steering attached (values of
+     * such marks are unique), else a plain one with this value, or null when no named mark has it.
+     */
+    public MarkDefinition markDefinition(int value) {
+        MarkDefinition plain = null;
+        for (MarkDefinition m : markDefinitions.values()) {
+            if (m.value() == value) {
+                if (m.route() != null || m.shape() != null || m.steering() != null) {
+                    return m;
+                }
+                plain = plain == null ? m : plain;
+            }
+        }
+        return plain;
+    }
+
+    /**
+     * How the mark verdict of the rule at {@code index} steers whole connections, or null when
+     * the rule does not mark or its mark does not steer. Allocates nothing.
+     */
+    public MarkSteering steering(int index) {
+        return index < 0 ? null : steering[index];
     }
 
     /** The file the rules came from, as given to the loader. */

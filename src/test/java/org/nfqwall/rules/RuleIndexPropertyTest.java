@@ -70,7 +70,7 @@ class RuleIndexPropertyTest {
                 rules.add(randomRule(random, "r" + i));
             }
             RuleSet compiled = new RuleSet("random.yaml", Verdict.ACCEPT, MarkBits.USER_MASK, rules, Map.of(),
-                    Map.of(), ListStats.NONE);
+                    Map.of(), Map.of(), ListStats.NONE);
             ReferenceMatcher reference = new ReferenceMatcher(compiled);
             for (int k = 0; k < FACTS_PER_SET; k++) {
                 Facts f = randomFacts(random);

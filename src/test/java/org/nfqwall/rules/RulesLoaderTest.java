@@ -197,7 +197,7 @@ class RulesLoaderTest {
         assertEquals(List.of(
                 "rules/test/wrong-types.yaml:1:10: expected accept or drop, got a list",
                 "rules/test/wrong-types.yaml:2:9: expected a mapping of group names to address lists, got a list",
-                "rules/test/wrong-types.yaml:4:11: expected a mark number (decimal or 0x hex), got a mapping",
+                "rules/test/wrong-types.yaml:4:11: expected a mark number (decimal or 0x hex) or {value: NUMBER, ...}, got a list",
                 "rules/test/wrong-types.yaml:7:11: expected a string or a list of strings, got a mapping",
                 "rules/test/wrong-types.yaml:8:16: expected a string, got a list",
                 "rules/test/wrong-types.yaml:9:11: expected a port, a range \"a-b\" or a list of them, got an empty"
