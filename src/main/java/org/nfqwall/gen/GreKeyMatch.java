@@ -87,8 +87,9 @@ public final class GreKeyMatch {
         String keys = group.stream().map(GreKey::toString).collect(Collectors.joining(", "));
         String key = mask == GreKey.MAX ? KEY + "=" + values : KEY + "&" + GreKey.hex(mask) + "=" + values;
         String keyMeaning = mask == GreKey.MAX
-                ? "the key, 4 bytes further: " + (group.size() == 1 ? "" : "one of ") + keys
-                : "the key, 4 bytes further, masked with " + GreKey.hex(mask) + ": " + values.replace(",", ", ");
+                ? "the key, after the 4-byte base header: " + (group.size() == 1 ? "" : "one of ") + keys
+                : "the key, after the 4-byte base header, masked with " + GreKey.hex(mask) + ": "
+                        + values.replace(",", ", ");
         return List.of(
                 new U32Clause(FRAGMENT, "fragment offset 0: whole packets and first fragments (later fragments"
                         + " hold no GRE header)"),
@@ -97,8 +98,8 @@ public final class GreKeyMatch {
                 new U32Clause(FLAGS, "GRE flags: K set (key present), R clear (no RFC 1701 routing), version 0"
                         + " (not PPTP); C and S may be either"),
                 new U32Clause("&&" + TO_GRE, "to the GRE header again"),
-                new U32Clause(PAST_CHECKSUM, "skip the checksum word when C is set: C, R, K >> 29 & 4 is 4"
-                        + " with C, 0 without"),
+                new U32Clause(PAST_CHECKSUM, "skip the checksum word when C is set: flags >> 29 leave C, R, K;"
+                        + " & 4 keeps C, as 4 or 0"),
                 new U32Clause(key, keyMeaning + " (a packet too short to hold it does not match)"));
     }
 }

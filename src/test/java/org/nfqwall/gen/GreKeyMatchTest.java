@@ -48,7 +48,7 @@ class GreKeyMatchTest {
                 + " fragments hold no GRE header)", lines[2]);
         assertTrue(lines[5].contains("&&0x0>>0x16&0x3c@"), lines[5]);
         assertTrue(lines[6].contains("0x0>>0x1d&0x4@           skip the checksum word when C is set"), lines[6]);
-        assertTrue(lines[7].startsWith("#   0x4=0x1,0x64:0xc8        the key, 4 bytes further: one of 0x1, 0x64-0xc8"),
+        assertTrue(lines[7].startsWith("#   0x4=0x1,0x64:0xc8        the key, after the 4-byte base header: one of 0x1, 0x64-0xc8"),
                 lines[7]);
         StringBuilder joined = new StringBuilder();
         for (int i = 2; i <= 7; i++) {
@@ -60,7 +60,7 @@ class GreKeyMatchTest {
     @Test
     void explainNamesTheMaskOfAMaskedRule() {
         String text = GreKeyIptables.matches(GreKeySpec.parse("0x1200/0xff00"), true);
-        assertTrue(text.contains("#   0x4&0xff00=0x1200        the key, 4 bytes further, masked with 0xff00: 0x1200"), text);
+        assertTrue(text.contains("#   0x4&0xff00=0x1200        the key, after the 4-byte base header, masked with 0xff00: 0x1200"), text);
     }
 
     @Test
