@@ -15,12 +15,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs the generated u32 expressions through {@link U32Interpreter} (the man page's and
- * xt_u32.c's semantics) over packets built byte by byte, and compares with what GRE says the
+ * xt_u32.c's semantics), and the generated tc commands through {@link TcU32Interpreter}
+ * (cls_u32.c's), over packets built byte by byte, and compares both with what GRE says the
  * packet is: every IHL, C/R/K/S, versions, fragments, truncations, every flag word.
  */
 class GreKeyMatchEvaluatorTest {
     private static final String SPEC = "1,100-200,0x1200/0xff00,4294967295";
     private static final Map<GreKeySpec, List<U32Interpreter>> INTERPRETERS = new HashMap<>();
+    private static final Map<GreKeySpec, TcU32Interpreter> TC = new HashMap<>();
+    private static final GreKeyTc.Placement TC_PLACEMENT = new GreKeyTc.Placement("eth0", "1:", 10, "1:10", 0x1e0);
+
+    /** Asserts that the iptables rules and the tc filters of {@code spec} both decide {@code expected}. */
+    private static void assertBoth(boolean expected, GreKeySpec spec, int protocol, byte[] bytes, String what) {
+        assertEquals(expected, rulesMatch(spec, protocol, bytes), "iptables: " + what);
+        String tcClass = TC.computeIfAbsent(spec, s -> new TcU32Interpreter(GreKeyTc.commands(s, TC_PLACEMENT, false,
+                "test"))).classifyOrNone(bytes);
+        assertEquals(expected ? "1:10" : null, tcClass, "tc: " + what);
+    }
 
     /** True if the rules of {@code spec} (each {@code -p gre} plus its u32 test) match the packet. */
     private static boolean rulesMatch(GreKeySpec spec, GrePacket packet) {
@@ -61,7 +72,7 @@ class GreKeyMatchEvaluatorTest {
     @MethodSource("namedCases")
     void eachNamedCaseMatchesExactlyWhenItCarriesAListedKey(GrePacket packet) {
         GreKeySpec spec = GreKeySpec.parse(SPEC);
-        assertEquals(carriesKeyIn(spec, packet), rulesMatch(spec, packet), packet.probeArgs());
+        assertBoth(carriesKeyIn(spec, packet), spec, packet.protocol(), packet.bytes(), packet.probeArgs());
     }
 
     @Test
@@ -80,7 +91,7 @@ class GreKeyMatchEvaluatorTest {
                                         (bits & 1) != 0, version, 0, key, frag < 2 ? 0 : 185, frag % 2 == 1,
                                         truncate, 47);
                                 boolean expected = carriesKeyIn(spec, p);
-                                assertEquals(expected, rulesMatch(spec, p), p.probeArgs());
+                                assertBoth(expected, spec, 47, p.bytes(), p.probeArgs());
                                 matched += expected ? 1 : 0;
                                 total++;
                             }
@@ -104,8 +115,8 @@ class GreKeyMatchEvaluatorTest {
             for (int flags = 0; flags <= 0xffff; flags++) {
                 boolean valid = (flags & 0x2000) != 0 && (flags & 0x4000) == 0 && (flags & 7) == 0;
                 boolean c = (flags & 0x8000) != 0;
-                assertEquals(valid && !c, rulesMatch(spec, 47, words(ihl, flags, 7, 0xbad)), "key at 4, flags " + flags);
-                assertEquals(valid && c, rulesMatch(spec, 47, words(ihl, flags, 0xbad, 7)), "key at 8, flags " + flags);
+                assertBoth(valid && !c, spec, 47, words(ihl, flags, 7, 0xbad), "key at 4, flags " + flags);
+                assertBoth(valid && c, spec, 47, words(ihl, flags, 0xbad, 7), "key at 8, flags " + flags);
             }
         }
     }
@@ -134,6 +145,7 @@ class GreKeyMatchEvaluatorTest {
             if (rulesMatch(spec, GrePacket.keyed(key))) {
                 hits.add(key);
             }
+            assertBoth(rulesMatch(spec, GrePacket.keyed(key)), spec, 47, GrePacket.keyed(key).bytes(), "key " + key);
         }
         List<Long> expected = new ArrayList<>();
         for (long key = 0; key <= 0x400; key++) {
