@@ -32,8 +32,8 @@ public record GreKey(long from, long to, long mask) {
         check(to);
         check(mask);
         if (from > to) {
-            throw new IllegalArgumentException("range " + text(from) + "-" + text(to)
-                    + " runs backwards; expected FROM <= TO, e.g. " + text(to) + "-" + text(from));
+            throw new IllegalArgumentException("range " + from + "-" + to
+                    + " runs backwards; expected FROM <= TO, e.g. " + to + "-" + from);
         }
         if (mask != MAX && from != to) {
             throw new IllegalArgumentException("a range cannot have a mask; write FROM-TO or KEY/MASK");
@@ -117,10 +117,6 @@ public record GreKey(long from, long to, long mask) {
     /** A key as u32 and iptables print it: lower-case hex with {@code 0x}. */
     static String hex(long value) {
         return "0x" + Long.toHexString(value).toLowerCase(Locale.ROOT);
-    }
-
-    private static String text(long value) {
-        return Long.toString(value);
     }
 
     private static long number(String text) {
