@@ -64,6 +64,10 @@ final class U32GreCommand implements Callable<Integer> {
             description = "tc: the u32 hash tables to use, ID and ID+1 (0x1-0x7fe). Default: 0x1e0.")
     Integer tcTable;
 
+    @Option(names = "--remove", description = "iptables-restore: the document that deletes these rules; tc: the command"
+            + " that removes the filter priority.")
+    boolean remove;
+
     @Option(names = "--ipv6", description = "Refused: see the description above.")
     boolean ipv6;
 
@@ -83,18 +87,25 @@ final class U32GreCommand implements Callable<Integer> {
                 case iptables -> {
                     refuse("--format iptables", "--table", table, "--chain", chain, "--jump", jump);
                     refuseTc("--format iptables");
+                    if (remove) {
+                        throw new IllegalArgumentException("--remove does not apply to --format iptables: delete each"
+                                + " rule with iptables-legacy -D CHAIN and the same line, or use --format iptables-restore");
+                    }
                     yield GreKeyIptables.matches(keys, explain);
                 }
                 case iptables_restore -> {
                     refuseTc("--format iptables-restore");
-                    yield GreKeyIptables.restoreDocument(keys, new GreKeyIptables.Placement(or(table, "filter"),
-                            or(chain, "FORWARD"), or(jump, "ACCEPT")), explain, commandLine());
+                    GreKeyIptables.Placement where = new GreKeyIptables.Placement(or(table, "filter"),
+                            or(chain, "FORWARD"), or(jump, "ACCEPT"));
+                    yield remove ? GreKeyIptables.removeDocument(keys, where, commandLine())
+                            : GreKeyIptables.restoreDocument(keys, where, explain, commandLine());
                 }
                 case tc -> {
                     refuse("--format tc", "--table", table, "--chain", chain, "--jump", jump);
-                    yield GreKeyTc.commands(keys, new GreKeyTc.Placement(dev, or(parent, "1:"),
-                            prio == null ? 10 : prio, classid, tcTable == null ? 0x1e0 : tcTable), explain,
-                            commandLine());
+                    GreKeyTc.Placement where = new GreKeyTc.Placement(dev, or(parent, "1:"), prio == null ? 10 : prio,
+                            classid, tcTable == null ? 0x1e0 : tcTable);
+                    yield remove ? GreKeyTc.removeCommand(where, commandLine())
+                            : GreKeyTc.commands(keys, where, explain, commandLine());
                 }
             };
         } catch (IllegalArgumentException e) {

@@ -54,17 +54,33 @@ public final class GreKeyIptables {
      * {@code command} is the command line that generated it, for the heading comment.
      */
     public static String restoreDocument(GreKeySpec spec, Placement placement, boolean explain, String command) {
+        return document(spec, placement, explain, command, "-A ");
+    }
+
+    /**
+     * The document that deletes exactly the rules {@link #restoreDocument} appends (one copy of
+     * each; iptables-restore fails as a whole, changing nothing, if one is missing).
+     */
+    public static String removeDocument(GreKeySpec spec, Placement placement, String command) {
+        return document(spec, placement, false, command, "-D ");
+    }
+
+    private static String document(GreKeySpec spec, Placement placement, boolean explain, String command,
+                                   String operation) {
         StringBuilder out = new StringBuilder();
         out.append("# ").append(command).append('\n');
-        out.append("# GRE over IPv4 with these keys; apply: ... | iptables-legacy-restore --noflush\n");
-        out.append("# remove: the same document with -D for -A, piped the same way\n");
+        out.append(operation.equals("-A ") ? "# GRE over IPv4 with these keys; apply:" : "# removes those rules:")
+                .append(" ... | iptables-legacy-restore --noflush\n");
+        if (operation.equals("-A ")) {
+            out.append("# remove: the same options plus --remove, piped the same way\n");
+        }
         out.append('*').append(placement.table()).append('\n');
         List<GreKeyMatch.Rule> rules = GreKeyMatch.rules(spec);
         for (int i = 0; i < rules.size(); i++) {
             if (explain) {
                 out.append(U32Explain.comments(rules.get(i), i + 1, rules.size()));
             }
-            out.append("-A ").append(placement.chain()).append(' ').append(rules.get(i).iptablesArgs())
+            out.append(operation).append(placement.chain()).append(' ').append(rules.get(i).iptablesArgs())
                     .append(" -j ").append(placement.jump()).append('\n');
         }
         out.append("COMMIT\n");

@@ -73,9 +73,9 @@ public final class GreKeyTc {
         String keys = Integer.toHexString(p.table() + 1) + ":";
         StringBuilder out = new StringBuilder();
         out.append("# ").append(command).append('\n');
-        out.append("# GRE over IPv4 with these keys, into class ").append(p.classid()).append("; remove: tc filter del dev ")
-                .append(p.dev()).append(" parent ").append(p.parent()).append(" protocol ip prio ").append(p.prio())
-                .append('\n');
+        out.append("# GRE over IPv4 with these keys, into class ").append(p.classid())
+                .append("; remove: the same options plus --remove (tc filter del dev ").append(p.dev()).append(" parent ")
+                .append(p.parent()).append(" protocol ip prio ").append(p.prio()).append(")\n");
         line(out, explain, "table " + gre + " holds the GRE header test",
                 filter + "handle " + gre + " u32 divisor 1");
         line(out, explain, "table " + keys + " holds the key tests", filter + "handle " + keys + " u32 divisor 1");
@@ -94,6 +94,12 @@ public final class GreKeyTc {
                 filter + "u32 match ip protocol 47 0xff match u16 0 0x1fff at 6"
                         + " offset at 0 mask 0f00 shift 6 eat link " + gre);
         return out.toString();
+    }
+
+    /** The command that removes everything {@link #commands} added: the whole filter priority. */
+    public static String removeCommand(Placement p, String command) {
+        return "# " + command + "\n" + "tc filter del dev " + p.dev() + " parent " + p.parent() + " protocol ip prio "
+                + p.prio() + "\n";
     }
 
     private static void line(StringBuilder out, boolean explain, String comment, String command) {

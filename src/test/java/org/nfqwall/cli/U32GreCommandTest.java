@@ -56,6 +56,15 @@ class U32GreCommandTest {
         assertTrue(out.toString().contains("match u32 0x7 0xffffffff at 0 classid 1:20\n"), out.toString());
     }
 
+    @Test
+    void removePrintsTheDeletingDocumentOrCommand() {
+        assertEquals(0, run("u32", "gre", "--key", "7", "--format", "iptables-restore", "--remove"), err.toString());
+        assertTrue(out.toString().contains("*filter\n-D FORWARD -p gre -m u32 --u32 \""), out.toString());
+        assertEquals(0, run("u32", "gre", "--key", "7", "--format", "tc", "--dev", "eth1", "--classid", "1:20",
+                "--remove"), err.toString());
+        assertTrue(out.toString().endsWith("\ntc filter del dev eth1 parent 1: protocol ip prio 10\n"), out.toString());
+    }
+
     @ParameterizedTest(name = "[{index}] {1}")
     @CsvSource(delimiter = '|', value = {
         "u32                                      | missing command: gre",
@@ -73,6 +82,7 @@ class U32GreCommandTest {
         "u32,gre,--key,1,--format,tc,--dev,eth0   | --format tc needs --classid MAJOR:MINOR",
         "u32,gre,--key,1,--format,iptables-restore,--table,nat | --table \"nat\": expected filter, mangle or raw",
         "u32,gre,--key,1,--bogus                  | Unknown option: '--bogus'",
+        "u32,gre,--key,1,--remove                 | --remove does not apply to --format iptables",
     })
     void refusedWithAUsageError(String args, String message) {
         assertEquals(2, run(args.split(",")), err.toString());

@@ -69,11 +69,24 @@ class GreKeyMatchTest {
                 new GreKeyIptables.Placement("raw", "PREROUTING", "DROP"), false, "nfqwall u32 gre --key 1,0/0xff");
         assertEquals("# nfqwall u32 gre --key 1,0/0xff\n"
                 + "# GRE over IPv4 with these keys; apply: ... | iptables-legacy-restore --noflush\n"
-                + "# remove: the same document with -D for -A, piped the same way\n"
+                + "# remove: the same options plus --remove, piped the same way\n"
                 + "*raw\n"
                 + "-A PREROUTING -p gre -m u32 --u32 \"" + HEAD + "0x4=0x1\" -j DROP\n"
                 + "-A PREROUTING -p gre -m u32 --u32 \"" + HEAD + "0x4&0xff=0x0\" -j DROP\n"
                 + "COMMIT\n", doc);
+    }
+
+    @Test
+    void removeDocumentDeletesTheSameRules() {
+        GreKeyIptables.Placement p = new GreKeyIptables.Placement("raw", "PREROUTING", "DROP");
+        GreKeySpec spec = GreKeySpec.parse("1,0/0xff");
+        String apply = GreKeyIptables.restoreDocument(spec, p, true, "x");
+        String remove = GreKeyIptables.removeDocument(spec, p, "x --remove");
+        assertEquals(apply.lines().filter(l -> l.startsWith("-A ")).map(l -> "-D " + l.substring(3)).toList(),
+                remove.lines().filter(l -> l.startsWith("-")).toList());
+        assertTrue(remove.startsWith("# x --remove\n# removes those rules: ... | iptables-legacy-restore --noflush\n*raw\n"),
+                remove);
+        assertTrue(remove.endsWith("\nCOMMIT\n"), remove);
     }
 
     @Test

@@ -16,8 +16,8 @@ class GreKeyTcTest {
     @Test
     void tablesThenKeysThenTheLinksIntoThem() {
         assertEquals("# nfqwall u32 gre --key 1,6-7,0x1200/0xff00 --format tc\n"
-                + "# GRE over IPv4 with these keys, into class 1:10; remove: tc filter del dev eth0 parent 1:"
-                + " protocol ip prio 10\n"
+                + "# GRE over IPv4 with these keys, into class 1:10; remove: the same options plus --remove"
+                + " (tc filter del dev eth0 parent 1: protocol ip prio 10)\n"
                 + F + "handle 1e0: u32 divisor 1\n"
                 + F + "handle 1e1: u32 divisor 1\n"
                 + F + "u32 ht 1e1: match u32 0x1 0xffffffff at 0 classid 1:10\n"
@@ -29,6 +29,12 @@ class GreKeyTcTest {
                 + " link 1e0:\n",
                 GreKeyTc.commands(GreKeySpec.parse("1,6-7,0x1200/0xff00"), P, false,
                         "nfqwall u32 gre --key 1,6-7,0x1200/0xff00 --format tc"));
+    }
+
+    @Test
+    void removalDeletesTheWholePriority() {
+        assertEquals("# x --remove\ntc filter del dev eth0 parent 1: protocol ip prio 10\n", GreKeyTc.removeCommand(P,
+                "x --remove"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.nfqwall.gen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -13,8 +14,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Applies every generated GRE key rule with the real iptables-legacy in a private network
  * namespace and reads it back with {@code iptables-legacy -S}: the kernel and iptables take each
  * expression (within u32's limits), and print it back exactly as generated, so the generator
- * writes iptables' normalised form and comparing is string equality. The documented removal
- * (the same document with -D for -A) leaves the chain as it was.
+ * writes iptables' normalised form and comparing is string equality. The removal document
+ * leaves the chain as it was. The tc commands apply to a real HTB qdisc, and the removal
+ * command takes out their priority and nothing else.
  */
 class GreU32RoundTripIT {
     private static final String MANY = IntStream.rangeClosed(1, 23).mapToObj(i -> Integer.toString(1000 + i))
@@ -49,9 +51,8 @@ class GreU32RoundTripIT {
             expected.addAll(appended);
             assertEquals(expected, rules(ns, table, chain), doc);
 
-            String removal = doc.lines().map(l -> l.startsWith("-A ") ? "-D " + l.substring(3) : l)
-                    .collect(Collectors.joining("\n", "", "\n"));
-            ns.execOk(removal, "iptables-legacy-restore", "--noflush");
+            ns.execOk(GreKeyIptables.removeDocument(spec, new GreKeyIptables.Placement(table, chain, jump), "remove"),
+                    "iptables-legacy-restore", "--noflush");
             assertEquals(before, rules(ns, table, chain));
         }
     }
@@ -68,6 +69,34 @@ class GreU32RoundTripIT {
             }
             List<String> expected = lines.stream().map(l -> "-A INPUT " + l + " -j DROP").toList();
             assertEquals(expected, rules(ns, "filter", "INPUT"));
+        }
+    }
+
+    /** The tc commands apply on a real qdisc, every filter shows up, and the removal command takes them all out. */
+    @Test
+    void tcCommandsApplyAndTheRemovalCommandTakesThemOut() {
+        GreKeySpec spec = GreKeySpec.parse("1,100-200,0x1200/0xff00");
+        GreKeyTc.Placement p = new GreKeyTc.Placement("grekeys0", "1:", 20, "1:5", 0x40);
+        try (NetworkNamespace ns = NetworkNamespace.create()) {
+            ns.execOk(null, "ip", "link", "add", "name", "grekeys0", "type", "veth", "peer", "name", "grekeys1");
+            ns.execOk(null, "tc", "qdisc", "add", "dev", "grekeys0", "root", "handle", "1:", "htb");
+            ns.execOk(null, "tc", "filter", "add", "dev", "grekeys0", "parent", "1:", "protocol", "ip", "prio", "5",
+                    "u32", "match", "ip", "protocol", "6", "0xff", "classid", "1:9");
+            List<String> commands = GreKeyTc.commands(spec, p, true, "apply").lines().filter(l -> !l.startsWith("#"))
+                    .toList();
+            for (String command : commands) {
+                ns.execOk(null, command.split(" "));
+            }
+            String shown = ns.execOk(null, "tc", "filter", "show", "dev", "grekeys0", "parent", "1:", "prio", "20");
+            long keyFilters = shown.lines().filter(l -> l.contains("key ht 41 ") && l.contains("flowid 1:5")).count();
+            assertEquals(1 + 6 + 1, keyFilters, shown);
+            assertEquals(1, shown.lines().filter(l -> l.contains("key ht 40 ") && l.contains("link 41:")).count(), shown);
+            for (String command : GreKeyTc.removeCommand(p, "remove").lines().filter(l -> !l.startsWith("#")).toList()) {
+                ns.execOk(null, command.split(" "));
+            }
+            assertEquals("", ns.execOk(null, "tc", "filter", "show", "dev", "grekeys0", "parent", "1:", "prio", "20"));
+            String others = ns.execOk(null, "tc", "filter", "show", "dev", "grekeys0", "parent", "1:");
+            assertTrue(others.contains("flowid 1:9"), "the admin's filter stays:\n" + others);
         }
     }
 
