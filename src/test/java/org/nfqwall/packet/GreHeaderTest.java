@@ -97,6 +97,37 @@ class GreHeaderTest {
     }
 
     @Test
+    void decodesThePacketsThePythonLabToolSends() {
+        ByteBuffer buf = decode(load(GRE_KEY22_CSUM_SEQ_IPV4_HTTP_GET), Malformed.NONE);
+        assertTrue(view.tunnelled);
+        assertEquals(0x0000_FFFF_0A63_0102L, view.outerSrcLo);
+        assertEquals(0x0000_FFFF_0A63_0202L, view.outerDstLo);
+        assertTrue(view.greChecksumPresent);
+        assertEquals(22, view.greKey);
+        assertEquals(6, view.greSequence);
+        assertEquals(4, view.ipVersion);
+        assertEquals(0x0000_FFFF_0A00_0002L, view.srcLo);
+        assertEquals(40000, view.srcPort);
+        assertEquals(80, view.dstPort);
+        assertEquals(1001, view.tcpSeq);
+        assertTrue(view.checksumValid(buf), "the tool's GRE and TCP checksums are right");
+        byte[] head = new byte[view.payloadLength];
+        buf.get(view.payloadOffset, head);
+        assertTrue(new String(head, java.nio.charset.StandardCharsets.US_ASCII)
+                .startsWith("GET / HTTP/1.1\r\nHost: blocked.example.org\r\n"));
+
+        buf = decode(load(GRE_KEY23_IPV6_HTTP_GET), Malformed.NONE);
+        assertTrue(view.tunnelled);
+        assertFalse(view.greChecksumPresent);
+        assertFalse(view.greSequencePresent);
+        assertEquals(23, view.greKey);
+        assertEquals(6, view.ipVersion);
+        assertEquals(0xFD00_0010_0000_0000L, view.srcHi);
+        assertEquals(40001, view.srcPort);
+        assertTrue(view.checksumValid(buf));
+    }
+
+    @Test
     void wrongGreChecksumFailsTheCheck() {
         byte[] packet = V4.checksum().key(22).wrap(load(IPV4_TCP_HTTP_GET));
         packet[20 + 4] ^= 0x01;

@@ -28,6 +28,9 @@ class PacketViewAllocationTest {
             packets.add(tunnel.key(22).wrap(packet));
         }
         packets.add(tunnel.checksum().key(7).sequence(1).wrap(PacketFixtures.load(PacketFixtures.IPV6_TCP_HTTP_GET)));
+        for (String name : PacketFixtures.GRE) {
+            packets.add(PacketFixtures.load(name));
+        }
         int[] offsets = new int[packets.size()];
         int[] lengths = new int[packets.size()];
         ByteBuffer buf = ByteBuffer.allocateDirect(16384);
