@@ -5,10 +5,11 @@ It reads a raw IPv4 socket for protocol 47 (which sees every incoming GRE packet
 keeps the kernel from answering with ICMP protocol-unreachable, though nothing depends on that)
 and appends one JSON line per packet to --log:
   {"outer_src": "10.99.1.2", "key": 22, "inner": 4, "inner_src": "10.0.0.2", "inner_dst": "10.0.1.2",
-   "sport": 40000, "dport": 80, "flags": 24, "payload": "GET / HTTP/1.1\\r\\nHost: ..."}
+   "sport": 40000, "dport": 80, "flags": 24, "host": "blocked.example.org", "payload": "GET / HTTP/1.1..."}
 "key" is null without a GRE key; "inner" is 4 or 6, or null when the GRE payload is neither (then
 the inner fields are left out); "payload" is the TCP payload as Latin-1 text, at most
-MAX_PAYLOAD bytes. Once the socket is open it prints "READY"; it exits by itself after --max-seconds.
+MAX_PAYLOAD bytes, and "host" the value of its Host header (null when there is none). Once the
+socket is open it prints "READY"; it exits by itself after --max-seconds.
 
 Usage: gre_sink.py --log FILE [--max-seconds S]
 """
@@ -51,8 +52,13 @@ def decode(packet):
     out["inner_dst"] = str(ipaddress.ip_address(bytes(dst)))
     if protocol == 6 and len(l4) >= 20:
         sport, dport, _, _, offset, tcp_flags = struct.unpack("!HHIIBB", l4[:14])
-        out.update(sport=sport, dport=dport, flags=tcp_flags,
-                   payload=bytes(l4[(offset >> 4) * 4:][:MAX_PAYLOAD]).decode("latin-1"))
+        payload = bytes(l4[(offset >> 4) * 4:][:MAX_PAYLOAD]).decode("latin-1")
+        host = None
+        for line in payload.split("\r\n")[1:]:
+            if line.lower().startswith("host:"):
+                host = line[5:].strip()
+                break
+        out.update(sport=sport, dport=dport, flags=tcp_flags, host=host, payload=payload)
     return out
 
 
