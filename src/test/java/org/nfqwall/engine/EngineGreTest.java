@@ -182,6 +182,22 @@ class EngineGreTest {
     }
 
     @Test
+    void aBlockCutsATunnelledFlowAcceptedForGoodInTheDaemonNotInTheKernel() {
+        TestPackets c = client(SITE_A.key(23));
+        send(c.tcp(1000, TestPackets.SYN, ""));
+        // Not HTTP: decided for good at once (a keep-alive HTTP flow would meet the block at its next request).
+        assertEquals(PacketVerdict.ACCEPTED, send(c.tcp(1001, TestPackets.ACK | TestPackets.PSH, "\u0001\u0002 not http\r\n\r\n")));
+        List<String> kernelCuts = new ArrayList<>();
+        int cut = recording.engine.cutBlockedFlows(
+                org.nfqwall.rules.BlockSet.of(List.of(org.nfqwall.rules.Block.create(1, "10.0.0.2", null, null,
+                        System.currentTimeMillis() + 60_000, "test"))),
+                System.currentTimeMillis(), (sHi, sLo, dHi, dLo, proto, sport, dport, b) -> kernelCuts.add(sport + ""));
+        assertEquals(1, cut);
+        assertEquals(List.of(), kernelCuts, "no conntrack entry of its own to cut");
+        assertEquals(PacketVerdict.DROPPED, send(c.tcp(1100, TestPackets.ACK, "more")));
+    }
+
+    @Test
     void greThatIsNotLookedIntoIsAcceptedAndCounted() {
         send(client(SITE_A.rawBits(1).key(1).protocolType(0x880B)).tcp(1000, TestPackets.SYN, ""));
         send(client(SITE_A.key(22).protocolType(0x6558)).tcp(1000, TestPackets.SYN, ""));
