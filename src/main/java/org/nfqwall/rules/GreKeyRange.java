@@ -15,18 +15,8 @@ public record GreKeyRange(long from, long to) {
 
     /** Parses {@code 22}, {@code 0x16}, {@code 100-199} or {@code 0x100-0x1ff}. */
     static GreKeyRange parse(String text) throws BadValueException {
-        int dash = text.indexOf('-');
-        if (dash < 0) {
-            long key = key(text, text);
-            return new GreKeyRange(key, key);
-        }
-        long from = key(text.substring(0, dash), text);
-        long to = key(text.substring(dash + 1), text);
-        if (from > to) {
-            throw new BadValueException("bad GRE key range \"" + text + "\": " + from + " is greater than " + to
-                    + ", expected \"a-b\" with a <= b");
-        }
-        return new GreKeyRange(from, to);
+        long[] bounds = RangeText.bounds(text, "GRE key range", GreKeyRange::key);
+        return new GreKeyRange(bounds[0], bounds[1]);
     }
 
     private static long key(String number, String whole) throws BadValueException {

@@ -165,29 +165,25 @@ final class RuleReader {
     }
 
     private PortCondition ports(Node node) {
-        List<PortRange> ranges = new ArrayList<>();
-        for (ScalarNode s : YamlValues.scalars(node, "a port or a range \"a-b\"",
-                "a port, a range \"a-b\" or a list of them", problems)) {
-            try {
-                ranges.add(PortRange.parse(s.getValue()));
-            } catch (BadValueException e) {
-                problems.at(s, e.getMessage());
-            }
-        }
-        return new PortCondition(ranges);
+        return new PortCondition(ranges(node, "a port", PortRange::parse));
     }
 
     private GreKeyCondition greKeys(Node node) {
-        List<GreKeyRange> ranges = new ArrayList<>();
-        for (ScalarNode s : YamlValues.scalars(node, "a GRE key or a range \"a-b\"",
-                "a GRE key, a range \"a-b\" or a list of them", problems)) {
+        return new GreKeyCondition(ranges(node, "a GRE key", GreKeyRange::parse));
+    }
+
+    /** The ranges of a {@code sport:}, {@code dport:} or {@code gre_key:} value, each bad one reported at its node. */
+    private <R> List<R> ranges(Node node, String one, ConditionEntries.Parser<R> parser) {
+        List<R> ranges = new ArrayList<>();
+        for (ScalarNode s : YamlValues.scalars(node, one + " or a range \"a-b\"",
+                one + ", a range \"a-b\" or a list of them", problems)) {
             try {
-                ranges.add(GreKeyRange.parse(s.getValue()));
+                ranges.add(parser.parse(s.getValue()));
             } catch (BadValueException e) {
                 problems.at(s, e.getMessage());
             }
         }
-        return new GreKeyCondition(ranges);
+        return ranges;
     }
 
     /** The {@code host:} patterns and those of the {@code host_file:} lists, together, each once. */

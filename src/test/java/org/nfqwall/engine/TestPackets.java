@@ -125,15 +125,7 @@ public final class TestPackets {
     }
 
     private int checksum(long sum, int from, int len) {
-        for (int i = 0; i < len; i += 2) {
-            int hi = buf.get(from + i) & 0xFF;
-            int lo = i + 1 < len ? buf.get(from + i + 1) & 0xFF : 0;
-            sum += (hi << 8) | lo;
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-        return (int) (~sum & 0xFFFF);
+        return GreTunnel.checksum(buf, sum, from, len);
     }
 
     /** Flips one payload byte without fixing the checksum. */

@@ -138,9 +138,15 @@ public final class GreTunnel {
         writeHeadersBefore(out, at, length);
     }
 
-    /** The Internet checksum (RFC 1071) of {@code buf[from, from+len)}, complemented. */
     private static int checksum(ByteBuffer buf, int from, int len) {
-        long sum = 0;
+        return checksum(buf, 0, from, len);
+    }
+
+    /**
+     * The Internet checksum (RFC 1071) of {@code buf[from, from+len)} added to {@code sum} (a
+     * pseudo header's, not yet folded), complemented: the value a checksum field holds.
+     */
+    public static int checksum(ByteBuffer buf, long sum, int from, int len) {
         for (int i = 0; i < len; i += 2) {
             int hi = buf.get(from + i) & 0xFF;
             int lo = i + 1 < len ? buf.get(from + i + 1) & 0xFF : 0;
