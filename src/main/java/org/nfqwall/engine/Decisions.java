@@ -192,8 +192,11 @@ final class Decisions {
         Rule rule = idx >= 0 ? rs.rule(idx) : null;
         Verdict v = rule != null ? rule.verdict() : rs.defaultVerdict();
         int ruleMark = rule != null ? rule.mark() : 0;
-        f.ruleMark = ruleMark;
-        f.markMask = v == Verdict.MARK ? rs.markMask() : 0;
+        if (v == Verdict.MARK) {
+            // Like a connmark, which a later accept on a keep-alive connection leaves as it is.
+            f.ruleMark = ruleMark;
+            f.markMask = rs.markMask();
+        }
         if (rule == null) {
             counters.increment(Counter.DECIDED_BY_DEFAULT);
         }

@@ -47,9 +47,9 @@ final class FlowState {
      */
     long carried;
     /**
-     * Inside a GRE tunnel, where no connmark can carry it: the rule mark the flow's last decision
-     * set ({@link #markMask} bits of it) and the mask it replaces, given to each later packet of the
-     * flow and its replies; mask 0 when the last decision set none.
+     * Inside a GRE tunnel, where no connmark can carry it: the rule mark the flow's last mark
+     * decision set ({@link #markMask} bits of it) and the mask it replaces, given to each later
+     * packet of the flow and its replies, as the connmark would be; mask 0 while none was set.
      */
     int ruleMark;
     int markMask;

@@ -148,12 +148,15 @@ class EngineGreTest {
         TestPackets c = client(SITE_A.key(5));
         send(c.tcp(1000, TestPackets.SYN, ""));
         long marked = PacketVerdict.encode(PacketVerdict.ACCEPT, 0x6);
-        assertEquals(marked, send(c.tcp(1001, TestPackets.ACK | TestPackets.PSH, get("video.example.org"))));
-        assertEquals(PacketVerdict.encode(PacketVerdict.ACCEPT, 0x100006), send(c.tcp(1100, TestPackets.ACK, "x"), 0x100001),
-                "bits outside the mark mask are kept");
+        String video = get("video.example.org");
+        assertEquals(marked, send(c.tcp(1001, TestPackets.ACK | TestPackets.PSH, video)));
         TestPackets s = server(GreTunnel.between("192.0.2.254", "192.0.2.1").key(5));
-        assertEquals(marked, send(s.tcp(5000, TestPackets.ACK, "HTTP/1.1 200 OK\r\n")));
-        assertEquals(List.of("video mark"), decisions);
+        assertEquals(marked, send(s.tcp(5000, TestPackets.ACK, "HTTP/1.1 200 OK\r\n")), "the reply too");
+        assertEquals(PacketVerdict.encode(PacketVerdict.ACCEPT, 0x100006), send(c.tcp(1001 + video.length(),
+                TestPackets.ACK | TestPackets.PSH, get("www.example.org")), 0x100001),
+                "a later accept on the keep-alive connection keeps the mark, as the connmark would; bits outside"
+                        + " the mark mask are kept");
+        assertEquals(List.of("video mark", "(default) accept"), decisions);
     }
 
     @Test
