@@ -70,14 +70,6 @@ public final class Facts {
     public final String[] alpn = new String[MAX_ALPN];
     public int alpnCount;
 
-    /** Marks the facts as not tunnelled: no tunnel endpoints, no GRE key. */
-    public void clearTunnel() {
-        tunnelled = false;
-        tunnelSrcHi = tunnelSrcLo = tunnelDstHi = tunnelDstLo = 0;
-        greKeyPresent = false;
-        greKey = 0;
-    }
-
     /** Clears the application part, keeping addresses, ports and tunnel. */
     public void clearApplication() {
         applicationKnown = false;
