@@ -1,6 +1,7 @@
 package org.nfqwall.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -11,7 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.nfqwall.cli.Main;
 import org.nfqwall.lab.ExecResult;
 import org.nfqwall.lab.Lab;
 import org.nfqwall.lab.Node;
@@ -28,6 +33,7 @@ import org.nfqwall.lab.Node;
  * that must, and waits for the last packet of the second; the one queue keeps their order, so
  * by then anything of the first that was let through has arrived too.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GreTunnelIT {
     private static final Duration T = Duration.ofSeconds(20);
     private static final int QUEUE = 7;
@@ -139,6 +145,7 @@ class GreTunnelIT {
     }
 
     @Test
+    @Order(1)
     void blockedHostUnderKey22NeverArrivesTheSameUnderKey23Does() {
         // One inner 5-tuple in both: the tunnel key keeps the flows apart. Both tunnels are also one conntrack
         // entry (GRE version 0 is tracked by its addresses alone), so key 23 getting through after the drop
@@ -155,6 +162,7 @@ class GreTunnelIT {
     }
 
     @Test
+    @Order(2)
     void anAllowedHostUnderKey22ArrivesWithChecksumAndSequence() {
         send(22, false, 40010, "blocked.example.org", "--checksum", "--sequence", "100");
         send(22, false, 40011, "www.example.org", "--checksum", "--sequence", "200");
@@ -164,6 +172,7 @@ class GreTunnelIT {
     }
 
     @Test
+    @Order(3)
     void anIpv6InnerPacketIsInspectedToo() {
         send(22, true, 40020, "blocked.example.org");
         send(22, true, 40021, "www.example.org");
@@ -176,10 +185,38 @@ class GreTunnelIT {
     }
 
     @Test
+    @Order(4)
     void everyGrePacketGoesThroughTheQueue() {
         send(24, false, 40030, "www.example.org");
         awaitTail(24, 4, 40030);
         assertTrue(lab.iptablesPackets(Node.FW, "filter", "FORWARD", "-p gre -j NFQWALL") >= 3);
         assertTrue(firewall.queuedPackets() >= 3, "queued: " + firewall.queuedPackets());
+    }
+
+    @Test
+    @Order(5)
+    void theRemovalDocumentTakesTheGreJumpOutToo() {
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            List<String> args = new ArrayList<>(List.of("iptables", "--queue", String.valueOf(QUEUE), "--chain", "FORWARD",
+                    "--ports", "80", "--gre", "--remove"));
+            if (ipv6) {
+                args.add("--ipv6");
+            }
+            assertEquals(0, Main.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err),
+                    args.toArray(String[]::new)), err.toString());
+            Path doc = lab.workDir().resolve((ipv6 ? "remove6" : "remove4") + ".txt");
+            try {
+                java.nio.file.Files.writeString(doc, out.toString());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            String tool = ipv6 ? "ip6tables-legacy" : "iptables-legacy";
+            lab.execOk(Node.FW, T, "sh", "-c", tool + "-restore --noflush < " + doc);
+            String forward = lab.execOk(Node.FW, T, tool, "-S", "FORWARD").stdout();
+            assertFalse(forward.contains("NFQWALL"), tool + ": " + forward);
+            assertFalse(lab.exec(Node.FW, T, tool, "-S", "NFQWALL").ok(), tool + ": the chain is gone");
+        }
     }
 }
