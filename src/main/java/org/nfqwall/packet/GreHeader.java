@@ -6,10 +6,14 @@ import java.nio.ByteBuffer;
  * The GRE header parser (RFC 2784, with the key and sequence number of RFC 2890) and the step
  * into the IPv4 or IPv6 packet it carries. Stateless; fills a {@link PacketView}.
  *
- * <p>Decoded the way the Linux receiver ({@code gre_parse_header}) reads a packet, since the
- * filter must see what the tunnel endpoint will deliver: version 0 only, the Routing Present bit
- * must be clear, the other reserved bits are ignored. One level of encapsulation: GRE inside the
- * inner packet is left as the inner packet's protocol (47) and not looked into.
+ * <p>Decoded at least as leniently as the Linux receiver reads a packet, since the filter must see
+ * whatever the tunnel endpoint will deliver: version 0 only, the Routing Present bit must be clear
+ * ({@code gre_parse_header} discards it, as RFC 2784 section 2.3 says), and the other reserved
+ * bits are ignored. Linux ignores bits 4 to 8 too; it discards a packet with any of bits 9 to 12
+ * set ({@code gre_rcv} reads them as part of the version), which nfqwall still decodes: inspecting
+ * a packet the endpoint drops costs nothing, skipping one it delivers would let it pass unread.
+ * One level of encapsulation: GRE inside the inner packet is left as the inner packet's protocol
+ * (47) and not looked into.
  */
 final class GreHeader {
     /** Flags, version and protocol type: {@value} bytes. */
