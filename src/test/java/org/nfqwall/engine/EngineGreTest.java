@@ -134,6 +134,17 @@ class EngineGreTest {
     }
 
     @Test
+    void udpInsideATunnelIsDecidedPerPacketToo() {
+        TestPackets dropped = new TestPackets("10.0.0.2", "10.0.1.2", 5353, 53).inTunnel(SITE_A.key(30));
+        assertEquals(PacketVerdict.DROPPED, send(dropped.udp(new byte[] {1, 2, 3})));
+        assertEquals(PacketVerdict.DROPPED, send(dropped.udp(new byte[] {4, 5, 6})), "the rest of the flow");
+        TestPackets allowed = new TestPackets("10.0.0.2", "10.0.1.2", 5353, 53).inTunnel(SITE_A.key(31));
+        assertEquals(PacketVerdict.ACCEPTED, send(allowed.udp(new byte[] {1, 2, 3})));
+        assertEquals(PacketVerdict.ACCEPTED, send(allowed.udp(new byte[] {4, 5, 6})));
+        assertEquals(List.of("tunnel-30 drop", "(default) accept"), decisions);
+    }
+
+    @Test
     void rejectInsideATunnelIsADrop() {
         TestPackets c = client(SITE_A.key(5));
         send(c.tcp(1000, TestPackets.SYN, ""));
