@@ -119,7 +119,8 @@ final class ExplainCommand implements Callable<Integer> {
                     + first.name() + "\" (" + where(set, first) + "): " + RuleExplainer.verdictText(first);
         }
         if (x.beforeInspection() == RuleSet.NO_MATCH) {
-            return "before inspection: decided at the first packet: no rule's src, dst, sport, dport and gre_key all hold, "
+            return "before inspection: decided at the first packet: no rule's src, dst, sport, dport and gre_key"
+                    + " all hold, "
                     + "so the default (" + set.defaultVerdict().label() + ") applies and nothing is inspected";
         }
         List<String> needs = new ArrayList<>();

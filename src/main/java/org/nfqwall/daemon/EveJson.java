@@ -28,8 +28,8 @@ import org.nfqwall.rules.Verdict;
  * {@code sni} and {@code client_alpns}. A flow that came inside a GRE tunnel has the inner
  * packet's addresses and ports above and EVE's {@code tunnel} object for the outer one
  * ({@code src_ip}, {@code dest_ip}, {@code proto} "GRE", {@code depth} 1), with the key as
- * {@code gre_key} when the GRE header carries one. Strings are escaped so that any host or path bytes give
- * valid JSON and valid UTF-8. Stateless; any thread.
+ * {@code gre_key} when the GRE header carries one. Strings are escaped so that any host or path
+ * bytes give valid JSON and valid UTF-8. Stateless; any thread.
  */
 public final class EveJson {
     /** EVE's timestamp: local date-time with microseconds and a {@code +hhmm} offset (always UTC here). */
