@@ -65,6 +65,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--dport", paramLabel = "N", description = "Server port (default: from --url, 80 or 443).")
     Integer dport;
 
+    @Option(names = "--gre-key", paramLabel = "N",
+            description = "The flow comes inside a GRE tunnel whose header carries key N (0..4294967295).")
+    Long greKey;
+
     @Option(names = "--method", paramLabel = "M", description = "HTTP method (default with an http URL: GET).")
     String method;
 
@@ -80,7 +84,7 @@ final class ExplainCommand implements Callable<Integer> {
         ExplainFacts facts;
         try {
             facts = ExplainFacts.of(new ExplainFacts.Options(url, sni, noSni, ech, alpn, src, dst, sport, dport,
-                    method, protocol));
+                    method, protocol, greKey));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -115,7 +119,8 @@ final class ExplainCommand implements Callable<Integer> {
                     + first.name() + "\" (" + where(set, first) + "): " + RuleExplainer.verdictText(first);
         }
         if (x.beforeInspection() == RuleSet.NO_MATCH) {
-            return "before inspection: decided at the first packet: no rule's src, dst, sport and dport all hold, "
+            return "before inspection: decided at the first packet: no rule's src, dst, sport, dport and gre_key"
+                    + " all hold, "
                     + "so the default (" + set.defaultVerdict().label() + ") applies and nothing is inspected";
         }
         List<String> needs = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.nfqwall.inspect.http.HttpNormalizer;
 import org.nfqwall.rules.Addresses;
 import org.nfqwall.rules.Facts;
+import org.nfqwall.rules.GreKeyRange;
 import org.nfqwall.rules.HostNames;
 import org.nfqwall.rules.Protocol;
 import org.nfqwall.rules.RuleExplainer;
@@ -29,7 +30,7 @@ final class ExplainFacts {
 
     /** The options as given; null or false when absent. */
     record Options(String url, String sni, boolean noSni, boolean ech, List<String> alpn, String src, String dst,
-            Integer sport, Integer dport, String method, String protocol) {
+            Integer sport, Integer dport, String method, String protocol, Long greKey) {
     }
 
     /**
@@ -78,6 +79,7 @@ final class ExplainFacts {
         f.l4Protocol = protocol == Protocol.QUIC ? 17 : 6;
         addresses(o, url);
         ports(o, url);
+        tunnel(o);
         line("protocol", protocol.label() + (f.l4Protocol == 17 ? " (UDP)" : ""));
         if (protocol == Protocol.HTTP) {
             http(o, url);
@@ -198,6 +200,21 @@ final class ExplainFacts {
         List<String> labels = Arrays.stream(Protocol.values()).map(Protocol::label).toList();
         throw new IllegalArgumentException("--protocol " + text + " is not a protocol, expected one of: "
                 + String.join(", ", labels));
+    }
+
+    /** {@code --gre-key}: the flow came inside a GRE tunnel with this key (its endpoints are not asked for). */
+    private void tunnel(Options o) {
+        if (o.greKey() == null) {
+            return;
+        }
+        if (o.greKey() < 0 || o.greKey() > GreKeyRange.MAX_KEY) {
+            throw new IllegalArgumentException("--gre-key " + o.greKey() + " is out of range, expected 0.."
+                    + GreKeyRange.MAX_KEY);
+        }
+        facts.tunnelled = true;
+        facts.greKeyPresent = true;
+        facts.greKey = o.greKey();
+        line("gre_key", o.greKey() + " (inside a GRE tunnel)");
     }
 
     private static int port(String option, int port) {

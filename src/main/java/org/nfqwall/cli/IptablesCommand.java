@@ -60,6 +60,10 @@ final class IptablesCommand implements Callable<Integer> {
             + " nfqwall-src, nfqwall-dst, nfqwall-src6, nfqwall-dst6 (the daemon creates them; see the document's comments).")
     boolean blocks;
 
+    @Option(names = "--gre", description = "Queue GRE too (-p gre, both directions): nfqwall inspects the IPv4/IPv6"
+            + " packets inside the tunnels, whatever their ports, and decides each packet (no offload).")
+    boolean gre;
+
     @Option(names = "--remove", description = "Print the document that removes these rules again.")
     boolean remove;
 
@@ -74,7 +78,7 @@ final class IptablesCommand implements Callable<Integer> {
             List<PortRange> udp = udpPorts == null ? List.of() : parsePorts("--udp-ports", udpPorts);
             int[] range = queueRange();
             options = new IptablesOptions(range[0], chain, tcp, udp, ipv6, failClosed, markMask, queueAcks, blocks,
-                    range[1], cpuFanout);
+                    range[1], cpuFanout, gre);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -229,6 +229,7 @@ public record RuleSetDiff(List<RuleChange> added, List<RuleChange> removed, List
         m.put("dst", String.join(", ", r.destinations()));
         m.put("sport", joined(r.sourcePorts()));
         m.put("dport", joined(r.destinationPorts()));
+        m.put("gre_key", joined(r.greKeys()));
         m.put("protocol", joined(r.protocols().stream().map(p -> p.label()).toList()));
         m.put("method", String.join(", ", r.methods()));
         m.put("host", String.join(", ", r.hostPatterns()));

@@ -25,8 +25,11 @@ import org.nfqwall.rules.Verdict;
  * microseconds, {@code event_type}, {@code src_ip}, {@code src_port}, {@code dest_ip},
  * {@code dest_port}, {@code proto}, {@code app_proto}); {@code http} uses EVE's
  * {@code hostname}, {@code url}, {@code http_method}; {@code tls} and {@code quic} use
- * {@code sni} and {@code client_alpns}. Strings are escaped so that any host or path bytes give
- * valid JSON and valid UTF-8. Stateless; any thread.
+ * {@code sni} and {@code client_alpns}. A flow that came inside a GRE tunnel has the inner
+ * packet's addresses and ports above and EVE's {@code tunnel} object for the outer one
+ * ({@code src_ip}, {@code dest_ip}, {@code proto} "GRE", {@code depth} 1), with the key as
+ * {@code gre_key} when the GRE header carries one. Strings are escaped so that any host or path
+ * bytes give valid JSON and valid UTF-8. Stateless; any thread.
  */
 public final class EveJson {
     /** EVE's timestamp: local date-time with microseconds and a {@code +hhmm} offset (always UTC here). */
@@ -51,6 +54,9 @@ public final class EveJson {
         if (f.applicationKnown) {
             sb.append(",\"app_proto\":");
             string(sb, f.protocol.label());
+        }
+        if (f.tunnelled) {
+            tunnel(sb, f);
         }
         sb.append(",\"nfqwall\":{\"action\":");
         string(sb, verdict.label());
@@ -77,6 +83,18 @@ public final class EveJson {
             application(sb, f);
         }
         return sb.append('}').toString();
+    }
+
+    private static void tunnel(StringBuilder sb, Facts f) {
+        sb.append(",\"tunnel\":{\"src_ip\":");
+        string(sb, Addresses.format(f.tunnelSrcHi, f.tunnelSrcLo));
+        sb.append(",\"dest_ip\":");
+        string(sb, Addresses.format(f.tunnelDstHi, f.tunnelDstLo));
+        sb.append(",\"proto\":\"GRE\",\"depth\":1");
+        if (f.greKeyPresent) {
+            sb.append(",\"gre_key\":").append(f.greKey);
+        }
+        sb.append('}');
     }
 
     private static void application(StringBuilder sb, Facts f) {

@@ -9,6 +9,8 @@ import org.nfqwall.rules.Verdict;
 /**
  * Formats decision-log lines for people ({@code --log-format text}), e.g.
  * {@code 2026-11-23T18:30:00.123Z DROP tcp 10.99.1.2:40000 -> 10.99.2.2:80 proto=http host=www.example.com method=GET path=/APP2/x rule=app2 line=14}.
+ * A flow that came inside a GRE tunnel gets {@code tunnel=OUTER_SRC->OUTER_DST} and, when the GRE
+ * header carries one, {@code gre_key=N} after its (inner) endpoints.
  *
  * <p>Values come from the network, so anything that could forge a line or split a field
  * (control characters, space, backslash, DEL, a lone surrogate) is written as {@code \xNN} or
@@ -28,6 +30,13 @@ public final class TextLine {
         sb.append(' ').append(f.l4Protocol == 6 ? "tcp" : f.l4Protocol == 17 ? "udp" : String.valueOf(f.l4Protocol));
         appendEndpoint(sb.append(' '), f.srcHi, f.srcLo, f.srcPort);
         appendEndpoint(sb.append(" -> "), f.dstHi, f.dstLo, f.dstPort);
+        if (f.tunnelled) {
+            sb.append(" tunnel=").append(Addresses.format(f.tunnelSrcHi, f.tunnelSrcLo)).append("->")
+                    .append(Addresses.format(f.tunnelDstHi, f.tunnelDstLo));
+            if (f.greKeyPresent) {
+                sb.append(" gre_key=").append(f.greKey);
+            }
+        }
         if (f.applicationKnown) {
             sb.append(" proto=").append(f.protocol.label());
         }

@@ -23,6 +23,11 @@ import org.nfqwall.stats.RuleCounters;
  * accepts the rest of the flow without queueing it; a final drop or reject carries
  * {@link MarkBits#DROP} or {@link MarkBits#REJECT}, so the kernel drops or resets the rest.
  *
+ * <p>Inside a GRE tunnel the kernel's conntrack entry is the whole tunnel's (generic GRE
+ * tracking by the endpoints' addresses), so a connmark would decide every inner flow at once:
+ * {@link #perPacket} turns such a verdict into one for the packet alone, and the flow's rule mark
+ * is remembered in its {@link FlowState} instead.
+ *
  * <p>Timed blocks ({@link BlockSet}) come before the rules at every decision: a block that
  * matches drops the flow for good, logged with the block's rule {@code block:ID}. They are read
  * through their own reference; with none, that is one volatile read and no allocation.
@@ -72,6 +77,13 @@ final class Decisions {
         facts.l4Protocol = view.l4Protocol;
         facts.srcPort = view.srcPort;
         facts.dstPort = view.dstPort;
+        facts.tunnelled = view.tunnelled;
+        facts.tunnelSrcHi = view.outerSrcHi;
+        facts.tunnelSrcLo = view.outerSrcLo;
+        facts.tunnelDstHi = view.outerDstHi;
+        facts.tunnelDstLo = view.outerDstLo;
+        facts.greKeyPresent = view.greKeyPresent;
+        facts.greKey = view.greKey;
         return facts;
     }
 
@@ -92,7 +104,7 @@ final class Decisions {
         if (ends(rs, idx)) {
             return finalFor(f, rs, idx, mark);
         }
-        return apply(rs, idx, mark, false);
+        return apply(f, rs, idx, mark, false);
     }
 
     /** Decides the whole flow on the application facts filled in. */
@@ -130,7 +142,7 @@ final class Decisions {
             f.host0 = facts.hosts[0];
             f.host1 = facts.hosts[1];
         }
-        return apply(rs, idx, mark, true);
+        return apply(f, rs, idx, mark, true);
     }
 
     /** The block in force that matches the facts as they stand, or null; one volatile read when there are none. */
@@ -159,11 +171,32 @@ final class Decisions {
         return v == Verdict.DROP || v == Verdict.REJECT;
     }
 
+    /**
+     * A verdict for a packet that came inside a GRE tunnel: answered for this packet alone, never
+     * with nfqwall's connmark bits. A drop or reject (no reset can be sent into the tunnel) drops
+     * it; anything else accepts it with the mark the verdict gives (the reserved bits cleared).
+     */
+    static long perPacket(long verdict) {
+        if (PacketVerdict.action(verdict) != PacketVerdict.REPEAT) {
+            return verdict;
+        }
+        int m = PacketVerdict.mark(verdict);
+        if ((m & (MarkBits.DROP | MarkBits.REJECT)) != 0) {
+            return PacketVerdict.DROPPED;
+        }
+        return PacketVerdict.encode(PacketVerdict.ACCEPT, m & ~MarkBits.RESERVED_MASK);
+    }
+
     /** Counts and reports a decision and turns it into this packet's verdict. */
-    private long apply(RuleSet rs, int idx, int mark, boolean offload) {
+    private long apply(FlowState f, RuleSet rs, int idx, int mark, boolean offload) {
         Rule rule = idx >= 0 ? rs.rule(idx) : null;
         Verdict v = rule != null ? rule.verdict() : rs.defaultVerdict();
         int ruleMark = rule != null ? rule.mark() : 0;
+        if (v == Verdict.MARK) {
+            // Like a connmark, which a later accept on a keep-alive connection leaves as it is.
+            f.ruleMark = ruleMark;
+            f.markMask = rs.markMask();
+        }
         if (rule == null) {
             counters.increment(Counter.DECIDED_BY_DEFAULT);
         }
@@ -171,7 +204,7 @@ final class Decisions {
         listener.decided(facts, rule, v, ruleMark);
         int keep = mark & ~MarkBits.RESERVED_MASK;
         int leave = offload ? MarkBits.VERDICT | MarkBits.OFFLOAD : 0;
-        if (offload && (v == Verdict.ACCEPT || v == Verdict.MARK)) {
+        if (offload && !facts.tunnelled && (v == Verdict.ACCEPT || v == Verdict.MARK)) {
             counters.increment(Counter.FLOWS_OFFLOADED);
         }
         switch (v) {

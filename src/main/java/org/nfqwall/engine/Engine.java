@@ -26,6 +26,12 @@ import org.nfqwall.stats.RuleCounters;
  * or a ClientHello carries the decision. A flow decided for good leaves the queue: the verdict
  * tells the kernel (connmark) to accept, drop or reset the rest of it without asking again.
  *
+ * <p>A packet inside a GRE tunnel is decided on the packet it carries, as a flow of its own keyed
+ * by the inner 5-tuple, the tunnel's endpoints and key. Its verdicts are for the packet alone
+ * ({@link Decisions#perPacket}): the kernel tracks the tunnel as one connection, so nothing can
+ * be offloaded; the engine drops the rest of a dropped inner flow itself, and gives the flow's
+ * rule mark to each of its packets and its replies (which come through the queue too).
+ *
  * <p>One engine per queue, used only by that queue's worker thread. The rule set is read once per
  * decision, so a reload takes effect at the next decision; flows already decided keep their
  * decision. After warm-up the per-packet path allocates nothing; decoding a request head or a
@@ -62,6 +68,8 @@ public final class Engine {
     private final Facts cutFacts = new Facts();
     /** The packet being decided has no checksum yet ({@link #SKB_CSUM_NOT_READY}). */
     private boolean checksumNotReady;
+    /** The flow (or, for a tunnelled reply, the flow replied to) of the packet being decided, or null. */
+    private FlowState current;
 
     public Engine(EngineConfig config, AtomicReference<RuleSet> rules, Counters counters, DecisionListener listener) {
         this(config, rules, counters, new RuleCounters(), listener);
@@ -125,18 +133,52 @@ public final class Engine {
             counters.increment(Counter.MALFORMED);
             return PacketVerdict.ACCEPTED;
         }
+        if (view.tunnelled) {
+            counters.increment(Counter.GRE_PACKETS);
+        }
         if (view.laterFragment) {
             counters.increment(Counter.FRAGMENTS);
             return PacketVerdict.ACCEPTED;
         }
         boolean tcp = view.l4Protocol == PacketView.PROTO_TCP;
         if (!tcp && view.l4Protocol != PacketView.PROTO_UDP) {
-            counters.increment(Counter.OTHER_PROTOCOLS);
+            counters.increment(view.l4Protocol == PacketView.PROTO_GRE ? Counter.GRE_NOT_INSPECTED
+                    : Counter.OTHER_PROTOCOLS);
             return PacketVerdict.ACCEPTED;
         }
+        current = null;
+        long verdict = decideFlowPacket(buf, mark, nowNanos, tcp, onWire);
+        return view.tunnelled ? tunnelVerdict(verdict, mark) : verdict;
+    }
+
+    /**
+     * The verdict for a tunnelled packet: for this packet alone, with the rule mark its flow's
+     * last decision set, if any.
+     */
+    private long tunnelVerdict(long verdict, int mark) {
+        long v = Decisions.perPacket(verdict);
+        FlowState f = current;
+        if (PacketVerdict.action(v) != PacketVerdict.ACCEPT || f == null || f.markMask == 0) {
+            return v;
+        }
+        int keep = (PacketVerdict.action(verdict) == PacketVerdict.ACCEPT ? mark : PacketVerdict.mark(v))
+                & ~MarkBits.RESERVED_MASK;
+        return PacketVerdict.encode(PacketVerdict.ACCEPT, (keep & ~f.markMask) | f.ruleMark);
+    }
+
+    /** Decides a TCP or UDP packet (the inner one of a tunnelled packet) by its flow. */
+    private long decideFlowPacket(ByteBuffer buf, int mark, long nowNanos, boolean tcp, int onWire) {
         decisions.begin(view);
         decisions.packet(onWire);
         int slot = table.find(view, nowNanos);
+        if (slot < 0 && view.tunnelled) {
+            // Replies of a tunnelled flow come through the queue too: they follow the flow's fate.
+            int replied = table.findReply(view, nowNanos);
+            if (replied >= 0) {
+                current = flows[replied];
+                return current.state == FlowState.DROPPED ? PacketVerdict.DROPPED : PacketVerdict.ACCEPTED;
+            }
+        }
         if (slot < 0) {
             if (tcp && !opensFlow()) {
                 // A bare ACK, FIN or RST of a flow we do not track: nothing to learn from it.
@@ -149,6 +191,7 @@ public final class Engine {
             return newFlow(buf, mark, nowNanos, tcp);
         }
         FlowState f = flows[slot];
+        current = f;
         if (tcp && reopens(f)) {
             f.release();
             table.remove(slot);
@@ -220,7 +263,11 @@ public final class Engine {
                 f.addHost(fs.host1);
             }
             Block b = set.match(f, nowMillis);
-            if (b != null) {
+            if (b != null && table.tunnelled(s)) {
+                // Its packets still come through the queue: dropping them here is the whole cut.
+                fs.state = FlowState.DROPPED;
+                cut++;
+            } else if (b != null) {
                 fs.state = FlowState.DROPPED;
                 cutter.cut(f.srcHi, f.srcLo, f.dstHi, f.dstLo, f.l4Protocol, f.srcPort, f.dstPort, b);
                 cut++;
@@ -284,6 +331,7 @@ public final class Engine {
             flows[slot] = f;
         }
         f.reset();
+        current = f;
         if (tcp && (view.tcpFlags & PacketView.TCP_SYN) != 0) {
             f.synSeq = view.tcpSeq;
         }

@@ -46,6 +46,13 @@ final class FlowState {
      * flow's next accepted packet instead, so the mark is not lost with it; 0 when none.
      */
     long carried;
+    /**
+     * Inside a GRE tunnel, where no connmark can carry it: the rule mark the flow's last mark
+     * decision set ({@link #markMask} bits of it) and the mask it replaces, given to each later
+     * packet of the flow and its replies, as the connmark would be; mask 0 while none was set.
+     */
+    int ruleMark;
+    int markMask;
 
     FlowState(BufferPool pool) {
         this.stream = new StreamReassembler(pool);
@@ -65,6 +72,8 @@ final class FlowState {
         host0 = null;
         host1 = null;
         carried = 0;
+        ruleMark = 0;
+        markMask = 0;
     }
 
     void release() {

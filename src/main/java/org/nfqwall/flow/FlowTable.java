@@ -6,7 +6,9 @@ import org.nfqwall.packet.PacketView;
 
 /**
  * A bounded table of flows keyed by the 5-tuple, with idle expiry and least-recently-used
- * eviction when full.
+ * eviction when full. A flow inside a GRE tunnel ({@link PacketView#tunnelled}) is keyed by its
+ * inner 5-tuple together with the tunnel's endpoints and key, so two tunnels that carry the same
+ * private inner addresses never share a flow.
  *
  * <p>Flows are identified by a slot number in {@code [0, capacity)}; the caller keeps its own
  * per-flow state in an array indexed by slot and resets it whenever {@link #insert} hands out a
@@ -22,6 +24,8 @@ public final class FlowTable {
     public static final int DEFAULT_IDLE_SECONDS = 120;
 
     private static final int NONE = -1;
+    private static final long TUNNELLED = 1L << 33;
+    private static final long KEY_PRESENT = 1L << 32;
 
     private final int capacity;
     private final long idleNanos;
@@ -32,6 +36,10 @@ public final class FlowTable {
     private final long[] srcHi, srcLo, dstHi, dstLo;
     /** srcPort << 24 | dstPort << 8 | protocol. */
     private final long[] portsProto;
+    /** The tunnel endpoints of a tunnelled flow; 0 for a plain one. */
+    private final long[] outerSrcHi, outerSrcLo, outerDstHi, outerDstLo;
+    /** {@link #TUNNELLED} | {@link #KEY_PRESENT} | key for a tunnelled flow; 0 for a plain one. */
+    private final long[] tunnel;
     private final int[] hash;
     private final long[] lastSeen;
     private final boolean[] used;
@@ -77,6 +85,11 @@ public final class FlowTable {
         this.dstHi = new long[capacity];
         this.dstLo = new long[capacity];
         this.portsProto = new long[capacity];
+        this.outerSrcHi = new long[capacity];
+        this.outerSrcLo = new long[capacity];
+        this.outerDstHi = new long[capacity];
+        this.outerDstLo = new long[capacity];
+        this.tunnel = new long[capacity];
         this.hash = new int[capacity];
         this.lastSeen = new long[capacity];
         this.used = new boolean[capacity];
@@ -91,16 +104,44 @@ public final class FlowTable {
 
     /** Returns the slot of the packet's flow (same direction), or -1; refreshes its idle time. */
     public int find(PacketView p, long nowNanos) {
-        long pp = portsProto(p);
-        int h = hash(p.srcHi, p.srcLo, p.dstHi, p.dstLo, pp);
+        long t = tunnel(p);
+        int h = hash(p.srcHi, p.srcLo, p.dstHi, p.dstLo, portsProto(p.srcPort, p.dstPort, p.l4Protocol), t,
+                p.outerSrcHi, p.outerSrcLo, p.outerDstHi, p.outerDstLo);
+        int s = find(h, p.srcHi, p.srcLo, p.dstHi, p.dstLo, portsProto(p.srcPort, p.dstPort, p.l4Protocol), t,
+                p.outerSrcHi, p.outerSrcLo, p.outerDstHi, p.outerDstLo);
+        if (s >= 0) {
+            touch(s, nowNanos);
+        }
+        return s;
+    }
+
+    /**
+     * Returns the slot of the flow whose reply the packet would be (addresses and ports swapped,
+     * the tunnel's endpoints too, the same key), or -1; refreshes its idle time. For tunnelled
+     * packets, whose replies come through the queue as well.
+     */
+    public int findReply(PacketView p, long nowNanos) {
+        long t = tunnel(p);
+        long pp = portsProto(p.dstPort, p.srcPort, p.l4Protocol);
+        int h = hash(p.dstHi, p.dstLo, p.srcHi, p.srcLo, pp, t, p.outerDstHi, p.outerDstLo, p.outerSrcHi, p.outerSrcLo);
+        int s = find(h, p.dstHi, p.dstLo, p.srcHi, p.srcLo, pp, t, p.outerDstHi, p.outerDstLo, p.outerSrcHi,
+                p.outerSrcLo);
+        if (s >= 0) {
+            touch(s, nowNanos);
+        }
+        return s;
+    }
+
+    private int find(int h, long sHi, long sLo, long dHi, long dLo, long pp, long t, long oSHi, long oSLo, long oDHi,
+            long oDLo) {
         for (int b = h & mask; ; b = (b + 1) & mask) {
             int s = buckets[b] - 1;
             if (s < 0) {
                 return NONE;
             }
-            if (hash[s] == h && portsProto[s] == pp && srcLo[s] == p.srcLo && dstLo[s] == p.dstLo
-                    && srcHi[s] == p.srcHi && dstHi[s] == p.dstHi) {
-                touch(s, nowNanos);
+            if (hash[s] == h && portsProto[s] == pp && srcLo[s] == sLo && dstLo[s] == dLo && srcHi[s] == sHi
+                    && dstHi[s] == dHi && tunnel[s] == t && outerSrcLo[s] == oSLo && outerDstLo[s] == oDLo
+                    && outerSrcHi[s] == oSHi && outerDstHi[s] == oDHi) {
                 return s;
             }
         }
@@ -121,8 +162,14 @@ public final class FlowTable {
         srcLo[s] = p.srcLo;
         dstHi[s] = p.dstHi;
         dstLo[s] = p.dstLo;
-        portsProto[s] = portsProto(p);
-        hash[s] = hash(p.srcHi, p.srcLo, p.dstHi, p.dstLo, portsProto[s]);
+        portsProto[s] = portsProto(p.srcPort, p.dstPort, p.l4Protocol);
+        tunnel[s] = tunnel(p);
+        outerSrcHi[s] = p.outerSrcHi;
+        outerSrcLo[s] = p.outerSrcLo;
+        outerDstHi[s] = p.outerDstHi;
+        outerDstLo[s] = p.outerDstLo;
+        hash[s] = hash(p.srcHi, p.srcLo, p.dstHi, p.dstLo, portsProto[s], tunnel[s], p.outerSrcHi, p.outerSrcLo,
+                p.outerDstHi, p.outerDstLo);
         used[s] = true;
         int b = hash[s] & mask;
         while (buckets[b] != 0) {
@@ -168,6 +215,11 @@ public final class FlowTable {
     /** IP protocol number: 6 TCP, 17 UDP. */
     public int protocol(int s) {
         return (int) portsProto[s] & 0xFF;
+    }
+
+    /** True when the flow in slot {@code s} came inside a GRE tunnel. */
+    public boolean tunnelled(int s) {
+        return (tunnel[s] & TUNNELLED) != 0;
     }
 
     /** Forgets the flow in slot {@code s}; unused slots are ignored. */
@@ -274,16 +326,31 @@ public final class FlowTable {
         }
     }
 
-    private static long portsProto(PacketView p) {
-        return ((long) p.srcPort << 24) | ((long) p.dstPort << 8) | p.l4Protocol;
+    private static long portsProto(int srcPort, int dstPort, int protocol) {
+        return ((long) srcPort << 24) | ((long) dstPort << 8) | protocol;
     }
 
-    private static int hash(long a, long b, long c, long d, long e) {
+    private static long tunnel(PacketView p) {
+        if (!p.tunnelled) {
+            return 0;
+        }
+        return TUNNELLED | (p.greKeyPresent ? KEY_PRESENT | p.greKey : 0);
+    }
+
+    /** The tunnel's fields are mixed in only for a tunnelled flow, so a plain one costs what it did. */
+    private static int hash(long a, long b, long c, long d, long e, long t, long oa, long ob, long oc, long od) {
         long h = a * 0x9E3779B97F4A7C15L;
         h = (h ^ b) * 0xC2B2AE3D27D4EB4FL;
         h = (h ^ c) * 0x165667B19E3779F9L;
         h = (h ^ d) * 0x9E3779B97F4A7C15L;
         h = (h ^ e) * 0xC2B2AE3D27D4EB4FL;
+        if (t != 0) {
+            h = (h ^ t) * 0x165667B19E3779F9L;
+            h = (h ^ oa) * 0x9E3779B97F4A7C15L;
+            h = (h ^ ob) * 0xC2B2AE3D27D4EB4FL;
+            h = (h ^ oc) * 0x165667B19E3779F9L;
+            h = (h ^ od) * 0x9E3779B97F4A7C15L;
+        }
         return (int) (h ^ (h >>> 29) ^ (h >>> 47));
     }
 }

@@ -32,10 +32,12 @@ import org.nfqwall.rules.MarkBits;
  *                   {@code --queue-balance queue:lastQueue}
  * @param cpuFanout  with a range: choose the queue by the CPU handling the packet
  *                   ({@code --queue-cpu-fanout}) instead of by the hash of its addresses
+ * @param gre        queue every GRE packet of the chain too, so the daemon inspects what the
+ *                   tunnels carry ({@code -p gre}, both directions, whatever the ports inside)
  */
 public record IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
                               boolean ipv6, boolean failClosed, int markMask, boolean queueAcks, boolean blocks,
-                              int lastQueue, boolean cpuFanout) {
+                              int lastQueue, boolean cpuFanout, boolean gre) {
     /** Highest NFQUEUE number: {@value} (the queue number is 16 bits). */
     public static final int MAX_QUEUE = 65535;
     /** The built-in filter chains the ruleset can hook. */
@@ -92,6 +94,19 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
         }
     }
 
+    /** Options without GRE. */
+    public IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
+                           boolean ipv6, boolean failClosed, int markMask, boolean queueAcks, boolean blocks,
+                           int lastQueue, boolean cpuFanout) {
+        this(queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks, lastQueue, cpuFanout, false);
+    }
+
+    /** These options with GRE queued ({@code true}) or not. */
+    public IptablesOptions withGre(boolean queueGre) {
+        return new IptablesOptions(queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks,
+                lastQueue, cpuFanout, queueGre);
+    }
+
     /** Options for one queue ({@code --queue-num}). */
     public IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
                            boolean ipv6, boolean failClosed, int markMask, boolean queueAcks, boolean blocks) {
@@ -116,13 +131,13 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
     /** These options with other UDP ports (validated the same way). */
     public IptablesOptions withUdpPorts(List<PortRange> udp) {
         return new IptablesOptions(queue, chain, ports, udp, ipv6, failClosed, markMask, queueAcks, blocks, lastQueue,
-                cpuFanout);
+                cpuFanout, gre);
     }
 
     /** These options with data-less ACKs queued ({@code true}) or accepted before the queue. */
     public IptablesOptions withQueueAcks(boolean queue) {
         return new IptablesOptions(this.queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queue, blocks,
-                lastQueue, cpuFanout);
+                lastQueue, cpuFanout, gre);
     }
 
     /**
@@ -131,7 +146,7 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
      */
     public IptablesOptions withQueues(int first, int last, boolean cpuFanout) {
         return new IptablesOptions(first, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks, last,
-                cpuFanout);
+                cpuFanout, gre);
     }
 
     /** True when packets are balanced over several queues. */
@@ -196,7 +211,8 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
                 + (failClosed ? " --fail-closed" : "")
                 + (queueAcks ? " --queue-acks" : "")
                 + (blocks ? " --blocks" : "")
-                + (cpuFanout ? " --cpu-fanout" : "");
+                + (cpuFanout ? " --cpu-fanout" : "")
+                + (gre ? " --gre" : "");
     }
 
     private static String list(List<PortRange> ranges) {

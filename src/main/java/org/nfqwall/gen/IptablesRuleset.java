@@ -139,6 +139,11 @@ public final class IptablesRuleset {
         d.comment("Hook: " + protocols(o) + " to the inspected ports goes through " + CHAIN + " (at most "
                 + MAX_MULTIPORT_SLOTS + " multiport entries a rule, a range takes two).");
         d.comment("Appended: " + o.chain() + " rules before these still decide first.");
+        if (o.gre()) {
+            d.comment("GRE (--gre): every tunnel packet, both directions, goes through " + CHAIN + "; nfqwall decides");
+            d.comment("the packet inside it and answers NF_ACCEPT or NF_DROP only, never the mark bits above: the");
+            d.comment("tunnel is one connection to conntrack, so a connmark would decide all its inner flows.");
+        }
         jumps(o).forEach(rule -> d.line("-A " + rule));
         d.comment("The reply direction of a marked connection carries the rule mark too.");
         replyRestores(o).forEach(rule -> d.line("-A " + rule));
@@ -228,6 +233,9 @@ public final class IptablesRuleset {
         for (String protocol : List.of("tcp", "udp")) {
             multiportLists(ports(o, protocol)).forEach(list -> rules.add(
                     o.chain() + " -p " + protocol + " -m multiport --dports " + list + " -j " + CHAIN));
+        }
+        if (o.gre()) {
+            rules.add(o.chain() + " -p gre -j " + CHAIN);
         }
         return rules;
     }

@@ -20,5 +20,10 @@ public enum Malformed {
     /** Fewer than 8 bytes of UDP header, or a UDP length below 8 or beyond the IP payload length. */
     BAD_UDP_HEADER,
     /** More than {@code PacketView.MAX_EXTENSION_HEADERS} IPv6 extension headers. */
-    TOO_MANY_EXTENSION_HEADERS
+    TOO_MANY_EXTENSION_HEADERS,
+    /**
+     * A GRE header the tunnel endpoint would discard: cut short, Routing Present (R) set, a
+     * version above 1, or an inner packet longer than the GRE payload (see {@code GreHeader}).
+     */
+    BAD_GRE_HEADER
 }

@@ -24,11 +24,18 @@ import java.nio.ByteBuffer;
  *       classic filter evasion (RFC 1858 section 3.1).
  *   <li>Protocols other than TCP and UDP are decoded up to IP: {@link #l4Protocol} is set, ports
  *       are 0 and the payload is the rest of the IP payload.
+ *   <li>GRE version 0 carrying IPv4 or IPv6 ({@link GreHeader}) is decoded through to the inner
+ *       packet: {@link #tunnelled} is set, the tunnel's fields ({@code gre*}, {@code outer*}) are
+ *       filled, and every other field describes the INNER packet, so the engine treats it as a
+ *       plain packet of its own flow. One level only (GRE inside the tunnel stays protocol 47).
+ *       Other GRE (version 1 of PPTP, other payload types) and an outer fragment, first or
+ *       later, stay protocol 47: the inner packet of a fragment is incomplete.
  * </ul>
  */
 public final class PacketView {
     public static final int PROTO_TCP = 6;
     public static final int PROTO_UDP = 17;
+    public static final int PROTO_GRE = 47;
 
     public static final int TCP_FIN = 0x01;
     public static final int TCP_SYN = 0x02;
@@ -89,6 +96,30 @@ public final class PacketView {
      */
     public int payloadMissing;
 
+    /**
+     * The packet came inside a GRE tunnel and the inner packet was decoded: the fields above
+     * describe the inner packet, the ones below the tunnel.
+     */
+    public boolean tunnelled;
+    /** The outer (tunnel) packet's IP version, 4 or 6; 0 unless {@link #tunnelled}. */
+    public int outerIpVersion;
+    /** The tunnel endpoints, as 128-bit values like {@link #srcHi}; 0 unless {@link #tunnelled}. */
+    public long outerSrcHi, outerSrcLo, outerDstHi, outerDstLo;
+    /** The GRE header carries a key (RFC 2890 section 2.1). */
+    public boolean greKeyPresent;
+    /** The GRE key as unsigned 32-bit value; 0 unless {@link #greKeyPresent}. */
+    public long greKey;
+    /** The GRE header carries a sequence number (RFC 2890 section 2.2). */
+    public boolean greSequencePresent;
+    /** The GRE sequence number as unsigned 32-bit value; 0 unless {@link #greSequencePresent}. */
+    public long greSequence;
+    /** The GRE header carries a checksum (RFC 2784 section 2.5), checked by {@link #checksumValid}. */
+    public boolean greChecksumPresent;
+    /** Absolute index of the GRE header when the outer protocol is GRE and its header was read, else 0. */
+    public int greOffset;
+
+    /** Absolute index just past the captured bytes of the outer packet (the GRE checksum's end). */
+    int greEnd;
     /** Absolute index just past the captured bytes that belong to the IP packet (padding excluded). */
     int ipEnd;
     /** Bytes from {@link #l4Offset} to the end of the IP packet as its length field declares it. */
@@ -138,6 +169,12 @@ public final class PacketView {
     }
 
     private Malformed decodeTransport(ByteBuffer buf) {
+        if (l4Protocol == PROTO_GRE && !laterFragment && !firstFragment) {
+            Malformed gre = GreHeader.parse(buf, this);
+            if (gre != Malformed.NONE || !tunnelled) {
+                return gre != Malformed.NONE ? gre : uninspectedPayload();
+            }
+        }
         if (!laterFragment) {
             if (l4Protocol == PROTO_TCP) {
                 return TcpHeader.parse(buf, this);
@@ -146,6 +183,11 @@ public final class PacketView {
                 return UdpHeader.parse(buf, this);
             }
         }
+        return uninspectedPayload();
+    }
+
+    /** The rest of the IP payload as the payload of a protocol that is not decoded further. */
+    private Malformed uninspectedPayload() {
         payloadOffset = l4Offset;
         payloadLength = ipEnd - l4Offset;
         payloadMissing = Math.max(0, l4DeclaredLength - payloadLength);
@@ -154,7 +196,9 @@ public final class PacketView {
 
     /**
      * Verifies the TCP or UDP checksum of the last decoded packet, which must still lie in
-     * {@code buf} (RFC 9293 section 3.1, RFC 768, RFC 8200 section 8.1).
+     * {@code buf} (RFC 9293 section 3.1, RFC 768, RFC 8200 section 8.1), and for a tunnelled one
+     * the GRE checksum too when present (RFC 2784 section 2.5: over the GRE header and all that
+     * follows it; the receiver discards a packet whose checksum is wrong).
      *
      * <p>Returns true when it cannot judge: the packet was malformed, truncated, a fragment (the
      * checksum covers the reassembled datagram), not TCP or UDP, or its final IPv6 destination lies
@@ -163,7 +207,17 @@ public final class PacketView {
      * RFC 6935 is not made).
      */
     public boolean checksumValid(ByteBuffer buf) {
-        if (malformed != Malformed.NONE || truncated || laterFragment || firstFragment
+        if (malformed != Malformed.NONE || truncated) {
+            return true;
+        }
+        if (greChecksumPresent && InternetChecksum.sum(buf, greOffset, greEnd) != 0xFFFF) {
+            return false;
+        }
+        return transportChecksumValid(buf);
+    }
+
+    private boolean transportChecksumValid(ByteBuffer buf) {
+        if (laterFragment || firstFragment
                 || finalDestinationUnknown || (l4Protocol != PROTO_TCP && l4Protocol != PROTO_UDP)) {
             return true;
         }
@@ -193,5 +247,15 @@ public final class PacketView {
         l4DeclaredLength = 0;
         checksumEnd = 0;
         finalDestinationUnknown = false;
+        tunnelled = false;
+        outerIpVersion = 0;
+        outerSrcHi = outerSrcLo = outerDstHi = outerDstLo = 0;
+        greKeyPresent = false;
+        greKey = 0;
+        greSequencePresent = false;
+        greSequence = 0;
+        greChecksumPresent = false;
+        greOffset = 0;
+        greEnd = 0;
     }
 }

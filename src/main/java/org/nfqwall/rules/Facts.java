@@ -25,6 +25,21 @@ public final class Facts {
     public int srcPort;
     public int dstPort;
 
+    /**
+     * The flow came inside a GRE tunnel: the addresses and ports above are the inner packet's, the
+     * fields below describe the tunnel. Known at the first packet, like the addresses.
+     */
+    public boolean tunnelled;
+    /** The tunnel endpoints (outer source and destination), 128-bit like the addresses; 0 unless tunnelled. */
+    public long tunnelSrcHi;
+    public long tunnelSrcLo;
+    public long tunnelDstHi;
+    public long tunnelDstLo;
+    /** The GRE header carries a key; without one no {@code gre_key:} condition holds. */
+    public boolean greKeyPresent;
+    /** The GRE key, unsigned 32-bit; 0 unless {@link #greKeyPresent}. */
+    public long greKey;
+
     /** False until inspection has finished for this request; application keys cannot match before. */
     public boolean applicationKnown;
     public Protocol protocol = Protocol.UNKNOWN;
@@ -55,7 +70,7 @@ public final class Facts {
     public final String[] alpn = new String[MAX_ALPN];
     public int alpnCount;
 
-    /** Clears the application part, keeping addresses and ports. */
+    /** Clears the application part, keeping addresses, ports and tunnel. */
     public void clearApplication() {
         applicationKnown = false;
         protocol = Protocol.UNKNOWN;

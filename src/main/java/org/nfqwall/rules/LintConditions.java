@@ -23,6 +23,7 @@ final class LintConditions {
     final List<AddressPrefix> destinations;
     final List<PortRange> sourcePorts;
     final List<PortRange> destinationPorts;
+    final List<GreKeyRange> greKeys;
     final Set<Protocol> protocols;
     final Set<String> methods;
     final TlsCondition tls;
@@ -33,7 +34,8 @@ final class LintConditions {
     final Map<String, String> unknownKeys;
 
     private LintConditions(Rule rule, boolean opaque, List<AddressPrefix> sources, List<AddressPrefix> destinations,
-            List<PortRange> sourcePorts, List<PortRange> destinationPorts, Set<Protocol> protocols,
+            List<PortRange> sourcePorts, List<PortRange> destinationPorts, List<GreKeyRange> greKeys,
+            Set<Protocol> protocols,
             Set<String> methods, TlsCondition tls, Set<String> alpns, List<String> hosts, List<String> paths,
             Map<String, String> unknownKeys) {
         this.rule = rule;
@@ -42,6 +44,7 @@ final class LintConditions {
         this.destinations = destinations;
         this.sourcePorts = sourcePorts;
         this.destinationPorts = destinationPorts;
+        this.greKeys = greKeys;
         this.protocols = protocols;
         this.methods = methods;
         this.tls = tls;
@@ -69,6 +72,7 @@ final class LintConditions {
         List<AddressPrefix> dst = present(written, "dst", prefixes(rule.destinations(), opaque), opaque);
         List<PortRange> sport = present(written, "sport", rule.sourcePorts(), opaque);
         List<PortRange> dport = present(written, "dport", rule.destinationPorts(), opaque);
+        List<GreKeyRange> greKeys = present(written, "gre_key", rule.greKeys(), opaque);
         List<Protocol> protocols = present(written, "protocol", List.copyOf(rule.protocols()), opaque);
         List<String> methods = present(written, "method", rule.methods(), opaque);
         List<String> alpns = present(written, "alpn", rule.alpns(), opaque);
@@ -78,7 +82,7 @@ final class LintConditions {
         if (tls == null && written.containsKey("tls")) {
             opaque[0] = true;
         }
-        return new LintConditions(rule, opaque[0], src, dst, sport, dport,
+        return new LintConditions(rule, opaque[0], src, dst, sport, dport, greKeys,
                 protocols == null ? null : EnumSet.copyOf(protocols),
                 methods == null ? null : Set.copyOf(methods), tls,
                 alpns == null ? null : Set.copyOf(alpns), hosts, paths, unknown);

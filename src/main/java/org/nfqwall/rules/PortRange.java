@@ -12,21 +12,11 @@ public record PortRange(int from, int to) {
 
     /** Parses {@code 8080} or {@code 8000-8080}. */
     static PortRange parse(String text) throws BadValueException {
-        int dash = text.indexOf('-');
-        if (dash < 0) {
-            int port = port(text, text);
-            return new PortRange(port, port);
-        }
-        int from = port(text.substring(0, dash), text);
-        int to = port(text.substring(dash + 1), text);
-        if (from > to) {
-            throw new BadValueException("bad port range \"" + text + "\": " + from + " is greater than " + to
-                    + ", expected \"a-b\" with a <= b");
-        }
-        return new PortRange(from, to);
+        long[] bounds = RangeText.bounds(text, "port range", PortRange::port);
+        return new PortRange((int) bounds[0], (int) bounds[1]);
     }
 
-    private static int port(String digits, String whole) throws BadValueException {
+    private static long port(String digits, String whole) throws BadValueException {
         boolean ok = !digits.isEmpty() && digits.length() <= 5;
         for (int i = 0; ok && i < digits.length(); i++) {
             ok = digits.charAt(i) >= '0' && digits.charAt(i) <= '9';

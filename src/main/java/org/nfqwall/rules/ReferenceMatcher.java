@@ -52,6 +52,7 @@ final class ReferenceMatcher {
         final List<AddressPrefix> dst;
         final List<PortRange> sport;
         final List<PortRange> dport;
+        final List<GreKeyRange> greKeys;
         final List<String> hosts;
         final List<PathGlob> paths;
         final List<String> methods;
@@ -67,6 +68,7 @@ final class ReferenceMatcher {
             dst = r.destinationCondition() == null ? null : r.destinationCondition().prefixes();
             sport = r.sourcePorts().isEmpty() ? null : r.sourcePorts();
             dport = r.destinationPorts().isEmpty() ? null : r.destinationPorts();
+            greKeys = r.greKeys().isEmpty() ? null : r.greKeys();
             hosts = r.hostCondition() == null ? null : r.hostPatterns();
             paths = r.pathGlobArray() == null ? null : List.of(r.pathGlobArray());
             methods = r.methods().isEmpty() ? null : r.methods();
@@ -91,7 +93,9 @@ final class ReferenceMatcher {
 
         boolean addressesAndPorts(Facts f) {
             return (src == null || inAny(src, f.srcHi, f.srcLo)) && (dst == null || inAny(dst, f.dstHi, f.dstLo))
-                    && (sport == null || inAny(sport, f.srcPort)) && (dport == null || inAny(dport, f.dstPort));
+                    && (sport == null || inAny(sport, f.srcPort)) && (dport == null || inAny(dport, f.dstPort))
+                    && (greKeys == null || f.greKeyPresent
+                            && greKeys.stream().anyMatch(k -> k.from() <= f.greKey && f.greKey <= k.to()));
         }
 
         boolean application(Facts f) {

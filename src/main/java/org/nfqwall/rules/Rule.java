@@ -34,6 +34,7 @@ public final class Rule {
     private final TlsCondition tls;
     private final RegexCondition hostRegex;
     private final RegexCondition pathRegex;
+    private final GreKeyCondition greKeys;
     private final boolean needsInspection;
 
     Rule(String name, int line, int column, Verdict verdict, int mark, String markName,
@@ -49,6 +50,15 @@ public final class Rule {
             PortCondition destinationPorts, HostCondition hosts, List<PathGlob> paths, List<String> methods,
             Set<Protocol> protocols, List<String> alpns, TlsCondition tls, RegexCondition hostRegex,
             RegexCondition pathRegex) {
+        this(name, line, column, verdict, mark, markName, sources, destinations, sourcePorts, destinationPorts, hosts,
+                paths, methods, protocols, alpns, tls, hostRegex, pathRegex, null);
+    }
+
+    Rule(String name, int line, int column, Verdict verdict, int mark, String markName,
+            AddressCondition sources, AddressCondition destinations, PortCondition sourcePorts,
+            PortCondition destinationPorts, HostCondition hosts, List<PathGlob> paths, List<String> methods,
+            Set<Protocol> protocols, List<String> alpns, TlsCondition tls, RegexCondition hostRegex,
+            RegexCondition pathRegex, GreKeyCondition greKeys) {
         this.name = name;
         this.line = line;
         this.column = column;
@@ -66,6 +76,7 @@ public final class Rule {
         this.tls = tls;
         this.hostRegex = hostRegex;
         this.pathRegex = pathRegex;
+        this.greKeys = greKeys;
         this.needsInspection = hosts != null || paths != null || methods != null || protocols != null
                 || alpns != null || tls != null || hostRegex != null || pathRegex != null;
         if (protocols == null) {
@@ -189,6 +200,11 @@ public final class Rule {
         return destinationPorts == null ? List.of() : destinationPorts.ranges();
     }
 
+    /** {@code gre_key:} ranges as written; empty = any traffic, tunnelled or not. */
+    public List<GreKeyRange> greKeys() {
+        return greKeys == null ? List.of() : greKeys.ranges();
+    }
+
     /** The compiled {@code host:} condition, or null; for the rule index. */
     HostCondition hostCondition() {
         return hosts;
@@ -209,12 +225,16 @@ public final class Rule {
         return destinations;
     }
 
-    /** Address and port conditions only. Allocates nothing. */
+    /**
+     * Address, port and GRE key conditions only: what the first packet of a flow tells. Allocates
+     * nothing.
+     */
     boolean matchesAddressesAndPorts(Facts f) {
         return (sources == null || sources.contains(f.srcHi, f.srcLo))
                 && (destinations == null || destinations.contains(f.dstHi, f.dstLo))
                 && (sourcePorts == null || sourcePorts.matches(f.srcPort))
-                && (destinationPorts == null || destinationPorts.matches(f.dstPort));
+                && (destinationPorts == null || destinationPorts.matches(f.dstPort))
+                && (greKeys == null || greKeys.matches(f));
     }
 
     /**
@@ -322,8 +342,8 @@ public final class Rule {
 
     /**
      * Each condition this rule has, evaluated on its own by the same code {@link RuleSet#match}
-     * runs, keyed by its rules-file key ({@code src, dst, sport, dport, protocol, method, tls,
-     * alpn, host, path}); conditions the rule lacks are left out. For {@code nfqwall explain};
+     * runs, keyed by its rules-file key ({@code src, dst, sport, dport, gre_key, protocol, method,
+     * tls, alpn, host, path}); conditions the rule lacks are left out. For {@code nfqwall explain};
      * allocates.
      */
     java.util.Map<String, Boolean> conditionResults(Facts f) {
@@ -333,6 +353,7 @@ public final class Rule {
         putIf(out, "dst", destinations, () -> destinations.contains(f.dstHi, f.dstLo));
         putIf(out, "sport", sourcePorts, () -> sourcePorts.matches(f.srcPort));
         putIf(out, "dport", destinationPorts, () -> destinationPorts.matches(f.dstPort));
+        putIf(out, "gre_key", greKeys, () -> greKeys.matches(f));
         putIf(out, "protocol", protocols, () -> known && f.protocol != null && protocols[f.protocol.ordinal()]);
         putIf(out, "method", methods, () -> known && anyMethod(f.method));
         putIf(out, "tls", tls, () -> known && tls.matches(f));

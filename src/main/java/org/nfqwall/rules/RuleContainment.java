@@ -19,7 +19,7 @@ import java.util.function.BiPredicate;
  */
 final class RuleContainment {
     /** The condition keys compared one by one. */
-    enum Key { SRC, DST, SPORT, DPORT, PROTOCOL, METHOD, TLS, ALPN, HOST, PATH }
+    enum Key { SRC, DST, SPORT, DPORT, GRE_KEY, PROTOCOL, METHOD, TLS, ALPN, HOST, PATH }
 
     private static final Set<Protocol> HTTP = EnumSet.of(Protocol.HTTP);
     private static final Set<Protocol> HELLO = EnumSet.of(Protocol.TLS, Protocol.QUIC);
@@ -52,6 +52,7 @@ final class RuleContainment {
             case SPORT -> all(a.sourcePorts, b.sourcePorts, (x, y) -> x.from() <= y.from() && y.to() <= x.to());
             case DPORT -> all(a.destinationPorts, b.destinationPorts,
                     (x, y) -> x.from() <= y.from() && y.to() <= x.to());
+            case GRE_KEY -> all(a.greKeys, b.greKeys, (x, y) -> x.from() <= y.from() && y.to() <= x.to());
             case PROTOCOL -> a.protocols == null || b.protocols != null && a.protocols.containsAll(b.protocols);
             case METHOD -> a.methods == null || b.methods != null && a.methods.containsAll(b.methods);
             case ALPN -> a.alpns == null || b.alpns != null && a.alpns.containsAll(b.alpns);
@@ -80,6 +81,7 @@ final class RuleContainment {
                 && some(a.destinations, b.destinations, RuleContainment::prefixesOverlap)
                 && some(a.sourcePorts, b.sourcePorts, (x, y) -> x.from() <= y.to() && y.from() <= x.to())
                 && some(a.destinationPorts, b.destinationPorts, (x, y) -> x.from() <= y.to() && y.from() <= x.to())
+                && some(a.greKeys, b.greKeys, (x, y) -> x.from() <= y.to() && y.from() <= x.to())
                 && some(list(a.protocols), list(b.protocols), Object::equals)
                 && some(list(a.methods), list(b.methods), Object::equals)
                 && some(list(a.alpns), list(b.alpns), Object::equals)

@@ -70,7 +70,7 @@ public final class RuleExplainer {
     }
 
     private static String reason(String key, boolean holds, Rule r, Facts f) {
-        boolean application = !List.of("src", "dst", "sport", "dport").contains(key);
+        boolean application = !List.of("src", "dst", "sport", "dport", "gre_key").contains(key);
         if (application && !f.applicationKnown) {
             return key + " is not known before inspection";
         }
@@ -79,6 +79,7 @@ public final class RuleExplainer {
             case "dst" -> address(key, holds, r.destinations(), f.dstHi, f.dstLo);
             case "sport" -> port(key, holds, r.sourcePorts(), f.srcPort);
             case "dport" -> port(key, holds, r.destinationPorts(), f.dstPort);
+            case "gre_key" -> greKey(holds, r.greKeys(), f);
             case "protocol" -> holds ? "protocol matches " + f.protocol.label()
                     : "protocol " + label(f.protocol) + " is not " + anyOf(r.protocols().stream().map(Protocol::label).toList());
             case "method" -> method(holds, r, f);
@@ -120,6 +121,25 @@ public final class RuleExplainer {
             return key + " holds";
         }
         return key + " " + port + " is not in " + String.join(", ", ranges.stream().map(PortRange::toString).toList());
+    }
+
+    private static String greKey(boolean holds, List<GreKeyRange> ranges, Facts f) {
+        for (GreKeyRange range : ranges) {
+            if (holds && range.from() <= f.greKey && f.greKey <= range.to()) {
+                return "gre_key matches " + range;
+            }
+        }
+        if (holds) {
+            return "gre_key holds";
+        }
+        String listed = String.join(", ", ranges.stream().map(GreKeyRange::toString).toList());
+        if (!f.tunnelled) {
+            return "gre_key " + listed + " needs a packet inside a GRE tunnel; this one is not tunnelled";
+        }
+        if (!f.greKeyPresent) {
+            return "gre_key " + listed + " needs a GRE key; the tunnel's header carries none";
+        }
+        return "gre_key " + f.greKey + " is not in " + listed;
     }
 
     private static String method(boolean holds, Rule r, Facts f) {

@@ -36,7 +36,7 @@ final class RuleFileOutline {
      */
     static final List<String> KNOWN_KEYS =
             List.of("name", "verdict", "src", "dst", "sport", "dport", "protocol", "method", "host", "path", "alpn",
-                    "tls", "host_file", "path_file");
+                    "tls", "host_file", "path_file", "gre_key");
 
     final Map<String, Position> groups = new LinkedHashMap<>();
     final Map<String, Position> marks = new LinkedHashMap<>();

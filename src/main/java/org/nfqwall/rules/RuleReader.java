@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class RuleReader {
     static final List<String> RULE_KEYS =
             List.of("name", "src", "dst", "sport", "dport", "protocol", "method", "host", "host_file", "path",
-                    "path_file", "alpn", "tls", "host_regex", "path_regex", "verdict");
+                    "path_file", "alpn", "tls", "host_regex", "path_regex", "gre_key", "verdict");
     static final List<String> TLS_KEYS = List.of("sni", "ech");
     /** Longest ALPN id: {@value} bytes (its length is one byte on the wire, RFC 7301 section 3.1). */
     static final int MAX_ALPN_LENGTH = 255;
@@ -89,6 +89,7 @@ final class RuleReader {
         AddressCondition dst = keys.containsKey("dst") ? addresses(value(keys, "dst")) : null;
         PortCondition sport = keys.containsKey("sport") ? ports(value(keys, "sport")) : null;
         PortCondition dport = keys.containsKey("dport") ? ports(value(keys, "dport")) : null;
+        GreKeyCondition greKeys = keys.containsKey("gre_key") ? greKeys(value(keys, "gre_key")) : null;
         HostCondition host = keys.containsKey("host") || keys.containsKey("host_file") ? hosts(keys) : null;
         List<PathGlob> paths = keys.containsKey("path") || keys.containsKey("path_file") ? paths(keys) : null;
         List<String> methods = keys.containsKey("method") ? methods(value(keys, "method")) : null;
@@ -110,7 +111,7 @@ final class RuleReader {
             return null;
         }
         return new Rule(name, line, column, verdict, mark[0], markName[0], src, dst, sport, dport, host, paths,
-                methods, protocols, alpns, tls, hostRegex, pathRegex);
+                methods, protocols, alpns, tls, hostRegex, pathRegex, greKeys);
     }
 
     private static Node value(Map<String, NodeTuple> keys, String key) {
@@ -164,16 +165,25 @@ final class RuleReader {
     }
 
     private PortCondition ports(Node node) {
-        List<PortRange> ranges = new ArrayList<>();
-        for (ScalarNode s : YamlValues.scalars(node, "a port or a range \"a-b\"",
-                "a port, a range \"a-b\" or a list of them", problems)) {
+        return new PortCondition(ranges(node, "a port", PortRange::parse));
+    }
+
+    private GreKeyCondition greKeys(Node node) {
+        return new GreKeyCondition(ranges(node, "a GRE key", GreKeyRange::parse));
+    }
+
+    /** The ranges of a {@code sport:}, {@code dport:} or {@code gre_key:} value, each bad one reported at its node. */
+    private <R> List<R> ranges(Node node, String one, ConditionEntries.Parser<R> parser) {
+        List<R> ranges = new ArrayList<>();
+        for (ScalarNode s : YamlValues.scalars(node, one + " or a range \"a-b\"",
+                one + ", a range \"a-b\" or a list of them", problems)) {
             try {
-                ranges.add(PortRange.parse(s.getValue()));
+                ranges.add(parser.parse(s.getValue()));
             } catch (BadValueException e) {
                 problems.at(s, e.getMessage());
             }
         }
-        return new PortCondition(ranges);
+        return ranges;
     }
 
     /** The {@code host:} patterns and those of the {@code host_file:} lists, together, each once. */

@@ -14,6 +14,13 @@ public enum Counter {
     FRAGMENTS,
     /** Packets of protocols other than TCP and UDP (accepted). */
     OTHER_PROTOCOLS,
+    /** Packets that came inside a GRE tunnel and were decided on the IPv4 or IPv6 packet they carry. */
+    GRE_PACKETS,
+    /**
+     * GRE packets passed without looking inside (accepted): PPTP's enhanced GRE (version 1),
+     * payloads other than IPv4 and IPv6, GRE inside a GRE tunnel, an outer first fragment.
+     */
+    GRE_NOT_INSPECTED,
     /** TCP segments whose checksum is wrong (accepted unread: the receiver drops them). */
     BAD_CHECKSUMS,
     /**

@@ -32,6 +32,25 @@ class ExplainCommandTest {
     }
 
     @Test
+    void greKeyPutsTheFlowInsideATunnel(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        Path rules = dir.resolve("gre.yaml");
+        java.nio.file.Files.writeString(rules, """
+                rules:
+                  - {name: blocked-in-22, gre_key: 22, host: blocked.example.org, verdict: drop}
+                """);
+        assertEquals(0, run("explain", "--rules", rules.toString(), "--url", "http://blocked.example.org/",
+                "--gre-key", "22"));
+        assertTrue(out.toString().contains("  gre_key   22 (inside a GRE tunnel)\n"), out.toString());
+        assertTrue(out.toString().contains("decision: drop by rule \"blocked-in-22\""), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("explain", "--rules", rules.toString(), "--url", "http://blocked.example.org/"));
+        assertTrue(out.toString().contains("gre_key 22 needs a packet inside a GRE tunnel; this one is not tunnelled"),
+                out.toString());
+        assertEquals(2, run("explain", "--rules", rules.toString(), "--gre-key", "4294967296"));
+        assertTrue(err.toString().contains("--gre-key 4294967296 is out of range, expected 0..4294967295"), err.toString());
+    }
+
+    @Test
     void showsTheNormalisedFactsAndTheEarlierRuleThatMissedByLetterCase() {
         assertEquals(0, run("explain", "--rules", RULES, "--url", "http://WWW.Example.COM.:80//a/../app2/%78?q=1",
                 "--src", "10.99.1.2"));

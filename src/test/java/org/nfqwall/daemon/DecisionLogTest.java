@@ -67,6 +67,23 @@ class DecisionLogTest {
     }
 
     @Test
+    void tunnelledFlowShowsTheTunnelAndItsKey() {
+        Facts f = new Facts();
+        f.l4Protocol = 6;
+        f.setSourceIpv4(0x0A000002);
+        f.setDestinationIpv4(0x0A000102);
+        f.srcPort = 40000;
+        f.dstPort = 80;
+        f.tunnelled = true;
+        f.tunnelSrcLo = 0x0000_FFFF_0A63_0102L;
+        f.tunnelDstLo = 0x0000_FFFF_0A63_0202L;
+        f.greKeyPresent = true;
+        f.greKey = 22;
+        assertEquals("2026-11-23T18:30:00.123Z DROP tcp 10.0.0.2:40000 -> 10.0.1.2:80 tunnel=10.99.1.2->10.99.2.2"
+                + " gre_key=22 rule=(default)", DecisionLog.format(T, f, null, Verdict.DROP, 0));
+    }
+
+    @Test
     void writesIpv6EndpointsInBracketsInRfc5952Form() {
         Facts f = new Facts();
         f.l4Protocol = 17;

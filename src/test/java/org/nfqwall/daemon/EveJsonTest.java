@@ -31,6 +31,27 @@ class EveJsonTest {
     }
 
     @Test
+    void tunnelledFlowHasEveTunnelObjectWithTheGreKey() {
+        Facts f = DecisionFacts.http("blocked.example.org", "GET", "/");
+        f.tunnelled = true;
+        f.tunnelSrcLo = 0x0000_FFFF_C000_0201L;
+        f.tunnelDstHi = 0x2001_0db8_0000_0000L;
+        f.tunnelDstLo = 7;
+        f.greKeyPresent = true;
+        f.greKey = 4294967295L;
+        assertEquals(HEAD + "\"dest_port\":80,\"proto\":\"TCP\",\"app_proto\":\"http\","
+                + "\"tunnel\":{\"src_ip\":\"192.0.2.1\",\"dest_ip\":\"2001:db8::7\",\"proto\":\"GRE\",\"depth\":1,"
+                + "\"gre_key\":4294967295},"
+                + "\"nfqwall\":{\"action\":\"drop\",\"rule\":null,\"rule_line\":null,\"mark\":null},"
+                + "\"http\":{\"hostname\":\"blocked.example.org\",\"url\":\"/\",\"http_method\":\"GET\"}}",
+                EveJson.decision(T, f, null, Verdict.DROP, 0));
+        f.greKeyPresent = false;
+        f.greKey = 0;
+        assertTrue(EveJson.decision(T, f, null, Verdict.DROP, 0).contains("\"proto\":\"GRE\",\"depth\":1},"),
+                "no gre_key without a key");
+    }
+
+    @Test
     void httpUrlCarriesTheQuery() {
         Facts f = DecisionFacts.http("www.example.com", "GET", "/APP2/x");
         f.query = "a=1&b=2";

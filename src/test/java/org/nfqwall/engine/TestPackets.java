@@ -2,10 +2,11 @@ package org.nfqwall.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.nfqwall.testing.GreTunnel;
 
 /**
  * Builds IPv4 and IPv6 TCP segments with correct checksums for engine tests, written into one
- * direct buffer the way the queue delivers them. Public for the tests of other packages that
+ * direct buffer the way the queue delivers them; {@link #inTunnel} wraps each in a GRE tunnel. Public for the tests of other packages that
  * drive the engine (the whole per-packet path in {@code nfq}).
  */
 public final class TestPackets {
@@ -20,6 +21,7 @@ public final class TestPackets {
     private final int sport;
     private final int dport;
     private final boolean v6;
+    private GreTunnel tunnel;
 
     public TestPackets(String src, String dst, int sport, int dport) {
         this.src = parse(src);
@@ -35,6 +37,12 @@ public final class TestPackets {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(addr, e);
         }
+    }
+
+    /** From now on, wraps each packet written in {@code tunnel} (null: plain again); returns this. */
+    public TestPackets inTunnel(GreTunnel tunnel) {
+        this.tunnel = tunnel;
+        return this;
     }
 
     /** Writes a TCP segment at offset 100 of the buffer; returns this for chaining. */
@@ -53,7 +61,7 @@ public final class TestPackets {
         buf.putShort(t + 14, (short) 65535);
         buf.put(t + 20, payload);
         buf.putShort(t + 16, (short) checksum(pseudoHeader(6, 20 + payload.length), t, 20 + payload.length));
-        return this;
+        return encapsulated();
     }
 
     /** Writes a UDP datagram at offset 100 of the buffer. */
@@ -65,13 +73,13 @@ public final class TestPackets {
         buf.put(u + 8, payload);
         int sum = checksum(pseudoHeader(17, 8 + payload.length), u, 8 + payload.length);
         buf.putShort(u + 6, (short) (sum == 0 ? 0xFFFF : sum));
-        return this;
+        return encapsulated();
     }
 
     /** Writes a zeroed IPv4 or IPv6 header for {@code l4Length} bytes of {@code protocol}; returns where L4 starts. */
     private int ipHeader(int protocol, int l4Length) {
         int ipLen = v6 ? 40 : 20;
-        offset = 100;
+        offset = 100 + (tunnel == null ? 0 : tunnel.overhead());
         length = ipLen + l4Length;
         for (int i = 0; i < length + 8; i++) {
             buf.put(offset + i, (byte) 0);
@@ -96,6 +104,16 @@ public final class TestPackets {
         return o + ipLen;
     }
 
+    /** Puts the tunnel's headers in front of the packet just written, if there is a tunnel. */
+    private TestPackets encapsulated() {
+        if (tunnel != null) {
+            offset = 100;
+            tunnel.writeHeadersBefore(buf, offset, length);
+            length += tunnel.overhead();
+        }
+        return this;
+    }
+
     /** The pseudo-header sum of RFC 9293 3.1 / RFC 8200 8.1, not yet folded. */
     private long pseudoHeader(int protocol, int l4Length) {
         long pseudo = 0;
@@ -107,15 +125,7 @@ public final class TestPackets {
     }
 
     private int checksum(long sum, int from, int len) {
-        for (int i = 0; i < len; i += 2) {
-            int hi = buf.get(from + i) & 0xFF;
-            int lo = i + 1 < len ? buf.get(from + i + 1) & 0xFF : 0;
-            sum += (hi << 8) | lo;
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-        return (int) (~sum & 0xFFFF);
+        return GreTunnel.checksum(buf, sum, from, len);
     }
 
     /** Flips one payload byte without fixing the checksum. */

@@ -24,6 +24,65 @@ class FlowTableTest {
         return p;
     }
 
+    private static PacketView tunnelled(PacketView inner, int endpoint, boolean keyPresent, long key) {
+        inner.tunnelled = true;
+        inner.outerSrcLo = 0x0000FFFFC0000200L | endpoint;
+        inner.outerDstLo = 0x0000FFFFC0000201L;
+        inner.greKeyPresent = keyPresent;
+        inner.greKey = key;
+        return inner;
+    }
+
+    /** The packet going the other way: addresses, ports and tunnel endpoints swapped, same key. */
+    private static PacketView reply(PacketView p) {
+        PacketView r = new PacketView();
+        r.srcHi = p.dstHi;
+        r.srcLo = p.dstLo;
+        r.dstHi = p.srcHi;
+        r.dstLo = p.srcLo;
+        r.srcPort = p.dstPort;
+        r.dstPort = p.srcPort;
+        r.l4Protocol = p.l4Protocol;
+        r.tunnelled = p.tunnelled;
+        r.outerSrcLo = p.outerDstLo;
+        r.outerDstLo = p.outerSrcLo;
+        r.greKeyPresent = p.greKeyPresent;
+        r.greKey = p.greKey;
+        return r;
+    }
+
+    @Test
+    void sameInnerFlowInTwoTunnelsOrUnderTwoKeysIsTwoFlows() {
+        FlowTable t = new FlowTable(16, 60);
+        int plain = t.insert(flow(1, 1000), 0);
+        int key22 = t.insert(tunnelled(flow(1, 1000), 1, true, 22), 0);
+        int key23 = t.insert(tunnelled(flow(1, 1000), 1, true, 23), 0);
+        int noKey = t.insert(tunnelled(flow(1, 1000), 1, false, 0), 0);
+        int otherTunnel = t.insert(tunnelled(flow(1, 1000), 2, true, 22), 0);
+        assertEquals(5, t.size());
+        assertEquals(plain, t.find(flow(1, 1000), 1));
+        assertEquals(key22, t.find(tunnelled(flow(1, 1000), 1, true, 22), 1));
+        assertEquals(key23, t.find(tunnelled(flow(1, 1000), 1, true, 23), 1));
+        assertEquals(noKey, t.find(tunnelled(flow(1, 1000), 1, false, 0), 1));
+        assertEquals(otherTunnel, t.find(tunnelled(flow(1, 1000), 2, true, 22), 1));
+        assertEquals(-1, t.find(tunnelled(flow(1, 1000), 3, true, 22), 1));
+        assertEquals(false, t.tunnelled(plain));
+        assertEquals(true, t.tunnelled(noKey));
+    }
+
+    @Test
+    void findsTheFlowAReplyBelongsTo() {
+        FlowTable t = new FlowTable(16, 60);
+        PacketView out = tunnelled(flow(1, 1000), 1, true, 22);
+        int s = t.insert(out, 0);
+        assertEquals(-1, t.find(reply(out), 1), "not the same direction");
+        assertEquals(s, t.findReply(reply(out), 1));
+        assertEquals(-1, t.findReply(out, 1));
+        PacketView otherKey = reply(out);
+        otherKey.greKey = 23;
+        assertEquals(-1, t.findReply(otherKey, 1));
+    }
+
     @Test
     void findsWhatWasInserted() {
         FlowTable t = new FlowTable(16, 60);

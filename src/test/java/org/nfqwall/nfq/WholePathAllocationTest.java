@@ -14,6 +14,7 @@ import org.nfqwall.engine.Engine;
 import org.nfqwall.engine.EngineConfig;
 import org.nfqwall.engine.PacketVerdict;
 import org.nfqwall.engine.TestPackets;
+import org.nfqwall.testing.GreTunnel;
 import org.nfqwall.rules.RuleLoadResult;
 import org.nfqwall.rules.RulesLoader;
 import org.nfqwall.stats.Counter;
@@ -87,6 +88,8 @@ class WholePathAllocationTest {
             PacketVerdict.ACCEPT, PacketVerdict.ACCEPT, // body: a segment, a cut GSO packet
             PacketVerdict.ACCEPT, PacketVerdict.DROP, PacketVerdict.ACCEPT, // offloaded, dropped flow, UDP
             PacketVerdict.ACCEPT, PacketVerdict.DROP, // malformed, cut packet whose bytes are needed
+            PacketVerdict.ACCEPT, PacketVerdict.ACCEPT, PacketVerdict.DROP, // GRE: ACK, its reply, dropped flow
+            PacketVerdict.ACCEPT, // GRE: the inner flow of another tunnel, accepted for good
         };
         assertEquals(expected.length, fixtures.size());
         int[] actions = new int[expected.length];
@@ -192,6 +195,23 @@ class WholePathAllocationTest {
         byte[] rest = ("GET /x HTTP/1.1\r\nHost: www.example.com\r\n" + "X: y\r\n".repeat(3000) + "\r\n")
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         fixtures.add(message(needed.tcp(2001, TestPackets.ACK, rest), 40 + 9, PacketBatch.SKB_GSO | NOT_READY));
+
+        GreTunnel out = GreTunnel.between("192.0.2.1", "192.0.2.2").checksum().key(22).sequence(1);
+        GreTunnel back = GreTunnel.between("192.0.2.2", "192.0.2.1").key(22);
+        TestPackets tunnelled = flow(43008).inTunnel(out);
+        deliverOnce(tunnelled.tcp(4000, TestPackets.SYN, ""), 0);
+        fixtures.add(message(tunnelled.tcp(4001, TestPackets.ACK, ""), 0));
+        TestPackets reply = new TestPackets("10.99.2.2", "10.99.1.2", 80, 43008).inTunnel(back);
+        fixtures.add(message(reply.tcp(8000, TestPackets.ACK, "HTTP/1.1 200 OK\r\n"), 0));
+        TestPackets tunnelDropped = flow(43009).inTunnel(out);
+        deliverOnce(tunnelDropped.tcp(6000, TestPackets.SYN, ""), 0);
+        deliverOnce(tunnelDropped.tcp(6001, TestPackets.ACK, "GET /APP2/no HTTP/1.1\r\nHost: www.example.com\r\n\r\n"),
+                0);
+        fixtures.add(message(tunnelDropped.tcp(6100, TestPackets.ACK, "more"), 0));
+        TestPackets otherTunnel = flow(43008).inTunnel(GreTunnel.between("192.0.2.3", "192.0.2.2").key(22));
+        deliverOnce(otherTunnel.tcp(4000, TestPackets.SYN, ""), 0);
+        deliverOnce(otherTunnel.tcp(4001, TestPackets.ACK, "\u0001\u0002 not http\r\n\r\n"), 0);
+        fixtures.add(message(otherTunnel.tcp(4100, TestPackets.ACK, "more"), 0));
 
         batch = PacketBatch.allocate(fixtures.size(), COPY_RANGE);
         for (int i = 0; i < fixtures.size(); i++) {

@@ -21,6 +21,11 @@ final class PacketFixtures {
     static final String IPV6_HBH_DST_FRAGMENT_FIRST = "ipv6-hbh-dst-fragment-first";
     static final String IPV6_FRAGMENT_LATER = "ipv6-fragment-later";
 
+    /** Made by src/test/resources/lab/gre_send.py --hex: this kernel has no GRE device to capture from. */
+    static final String GRE_KEY22_CSUM_SEQ_IPV4_HTTP_GET = "gre-key22-csum-seq-ipv4-http-get";
+    static final String GRE_KEY23_IPV6_HTTP_GET = "gre-key23-ipv6-http-get";
+    static final List<String> GRE = List.of(GRE_KEY22_CSUM_SEQ_IPV4_HTTP_GET, GRE_KEY23_IPV6_HTTP_GET);
+
     static final List<String> ALL = List.of(IPV4_TCP_SYN, IPV4_TCP_HTTP_GET, IPV4_UDP, IPV4_UDP_OPTIONS,
             IPV4_FRAGMENT_FIRST, IPV4_FRAGMENT_LATER, IPV4_ICMP, IPV6_UDP, IPV6_TCP_HTTP_GET,
             IPV6_HBH_DST_FRAGMENT_FIRST, IPV6_FRAGMENT_LATER);

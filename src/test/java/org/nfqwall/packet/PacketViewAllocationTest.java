@@ -3,11 +3,16 @@ package org.nfqwall.packet;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nfqwall.testing.Allocations;
+import org.nfqwall.testing.GreTunnel;
 
-/** The per-packet path allocates nothing: decode and checksumValid over a buffer of captured packets. */
+/**
+ * The per-packet path allocates nothing: decode and checksumValid over a buffer of captured
+ * packets, plain and inside GRE tunnels (with and without the optional fields).
+ */
 class PacketViewAllocationTest {
     private static final int PACKETS = 100_000;
     /** What the two allocation readings may cost themselves, not the code under test. */
@@ -15,13 +20,23 @@ class PacketViewAllocationTest {
 
     @Test
     void decodeAndChecksumAllocateNothing() {
-        List<String> names = PacketFixtures.ALL;
-        int[] offsets = new int[names.size()];
-        int[] lengths = new int[names.size()];
-        ByteBuffer buf = ByteBuffer.allocateDirect(8192);
+        List<byte[]> packets = new ArrayList<>();
+        GreTunnel tunnel = GreTunnel.between("192.0.2.1", "192.0.2.2");
+        for (String name : PacketFixtures.ALL) {
+            byte[] packet = PacketFixtures.load(name);
+            packets.add(packet);
+            packets.add(tunnel.key(22).wrap(packet));
+        }
+        packets.add(tunnel.checksum().key(7).sequence(1).wrap(PacketFixtures.load(PacketFixtures.IPV6_TCP_HTTP_GET)));
+        for (String name : PacketFixtures.GRE) {
+            packets.add(PacketFixtures.load(name));
+        }
+        int[] offsets = new int[packets.size()];
+        int[] lengths = new int[packets.size()];
+        ByteBuffer buf = ByteBuffer.allocateDirect(16384);
         int at = 3;
-        for (int i = 0; i < names.size(); i++) {
-            byte[] packet = PacketFixtures.load(names.get(i));
+        for (int i = 0; i < packets.size(); i++) {
+            byte[] packet = packets.get(i);
             buf.put(at, packet);
             offsets[i] = at;
             lengths[i] = packet.length;

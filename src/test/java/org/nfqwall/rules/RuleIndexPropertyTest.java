@@ -53,6 +53,8 @@ class RuleIndexPropertyTest {
     private static final String[] FACT_V6 = {"fd00::1", "fd00:1::5", "fe80::1", "fd00::2", "2001:db8::1"};
     private static final String[] PORTS = {"80", "443", "8000-8080", "0-1023", "53", "1024-65535", "8080"};
     private static final int[] FACT_PORTS = {80, 443, 8080, 53, 22, 40000, 1023, 1024, 0, 65535};
+    private static final String[] GRE_KEYS = {"22", "23", "0x100-0x1ff", "0", "4294967295", "20-30"};
+    private static final long[] FACT_GRE_KEYS = {22, 23, 25, 0x180, 0, 0xFFFF_FFFFL, 1000};
     private static final String[] METHODS = {"GET", "POST", "HEAD"};
     private static final String[] FACT_METHODS = {"GET", "get", "POST", "PUT", null};
     private static final String[] ALPNS = {"h2", "http/1.1", "h3"};
@@ -101,6 +103,14 @@ class RuleIndexPropertyTest {
         }
         PortCondition sport = random.nextInt(8) == 0 ? ports(random) : null;
         PortCondition dport = random.nextInt(4) == 0 ? ports(random) : null;
+        GreKeyCondition greKeys = null;
+        if (random.nextInt(8) == 0) {
+            List<GreKeyRange> keys = new ArrayList<>();
+            for (String k : pick(random, GRE_KEYS, 1 + random.nextInt(2))) {
+                keys.add(GreKeyRange.parse(k));
+            }
+            greKeys = new GreKeyCondition(keys);
+        }
         HostCondition host = null;
         if (random.nextInt(3) == 0) {
             List<String> patterns = new ArrayList<>();
@@ -132,7 +142,7 @@ class RuleIndexPropertyTest {
         RegexCondition hostRegex = random.nextInt(10) == 0 ? RegexCondition.of(pick(random, HOST_REGEXES, 1 + random.nextInt(2))) : null;
         RegexCondition pathRegex = random.nextInt(10) == 0 ? RegexCondition.of(pick(random, PATH_REGEXES, 1 + random.nextInt(2))) : null;
         return new Rule(name, 1, 1, Verdict.DROP, 0, null, src, dst, sport, dport, host, paths, methods, protocols,
-                alpns, tls, hostRegex, pathRegex);
+                alpns, tls, hostRegex, pathRegex, greKeys);
     }
 
     private static List<AddressPrefix> prefixes(Random random) throws BadValueException {
@@ -167,6 +177,11 @@ class RuleIndexPropertyTest {
                 addresses[random.nextInt(addresses.length)], FACT_PORTS[random.nextInt(FACT_PORTS.length)],
                 FACT_PORTS[random.nextInt(FACT_PORTS.length)]);
         f.applicationKnown = random.nextInt(5) != 0;
+        if (random.nextBoolean()) {
+            f.tunnelled = true;
+            f.greKeyPresent = random.nextInt(4) != 0;
+            f.greKey = f.greKeyPresent ? FACT_GRE_KEYS[random.nextInt(FACT_GRE_KEYS.length)] : 0;
+        }
         f.protocol = Protocol.values()[random.nextInt(Protocol.values().length)];
         int hosts = random.nextInt(3);
         for (int i = 0; i < hosts; i++) {
@@ -188,6 +203,6 @@ class RuleIndexPropertyTest {
         return "known=" + f.applicationKnown + " proto=" + f.protocol + " hosts=" + List.of(f.hosts).subList(0,
                 f.hostCount) + " path=" + f.path + " method=" + f.method + " ports=" + f.srcPort + "->" + f.dstPort
                 + " src=" + Long.toHexString(f.srcLo) + " dst=" + Long.toHexString(f.dstHi) + ":"
-                + Long.toHexString(f.dstLo);
+                + Long.toHexString(f.dstLo) + " gre_key=" + (f.greKeyPresent ? f.greKey : "none");
     }
 }

@@ -58,6 +58,8 @@ class RuleLintTest {
         "alpn: [h2, h3]                   | alpn: h3",
         "tls: {sni: none}                 | tls: {sni: none, ech: true}",
         "dport: 80                        | 'dport: 80, host: a.org, path: /x'",
+        "gre_key: [0x10-0x20, 7]          | gre_key: [16, 7, 18-32]",
+        "host: a.org                      | 'host: a.org, gre_key: 22'",
     })
     void warnsAboutARuleAnEarlierOneCovers(String a, String b) {
         assertEquals(List.of(B_IS_DEAD), lintPair(a, b));
@@ -89,6 +91,9 @@ class RuleLintTest {
         "alpn: h2                         | alpn: H2",
         "tls: {sni: none}                 | tls: {ech: true}",
         "host: a.org                      | dport: 80",
+        "gre_key: 22                      | gre_key: 23",
+        "gre_key: 22                      | host: a.org",
+        "gre_key: 10-20                   | gre_key: 15-25",
     })
     void doesNotWarnWhenContainmentIsNotCertain(String a, String b) {
         List<String> warnings = lintPair(a, b);

@@ -73,6 +73,28 @@ class RuleSetAllocationTest {
         assertAllocatesNothing(RuleSetMatchTest.example(), inputs, new int[] {1, 3, -1, -1});
     }
 
+    @Test
+    void greKeyRulesAllocateNothing() {
+        RuleSet rs = RuleSetMatchTest.load("""
+                rules:
+                  - {name: k22, gre_key: 22, host: blocked.example.org, verdict: drop}
+                  - {name: branches, gre_key: [0x100-0x1ff, 7], path: "/x*", verdict: drop}
+                  - {name: last, host: "*.example.org", verdict: accept}
+                """);
+        Facts k22 = RuleSetMatchTest.request("GET", "/", "blocked.example.org");
+        Facts k300 = RuleSetMatchTest.request("GET", "/x/1", "a.example.net");
+        Facts plain = RuleSetMatchTest.request("GET", "/x/1", "blocked.example.org");
+        Facts keyless = RuleSetMatchTest.request("GET", "/x/1", "a.example.net");
+        for (Facts f : new Facts[] {k22, k300, keyless}) {
+            f.tunnelled = true;
+        }
+        k22.greKeyPresent = true;
+        k22.greKey = 22;
+        k300.greKeyPresent = true;
+        k300.greKey = 300;
+        assertAllocatesNothing(rs, new Facts[] {k22, k300, plain, keyless}, new int[] {0, 1, 2, -1});
+    }
+
     /**
      * A block list of {@value #BIG_HOSTS} names and wildcards, 1,000 path rules and a rule with
      * 10,000 destination prefixes: matching is indexed and still allocates nothing.

@@ -177,7 +177,8 @@ class RulesLoaderTest {
                 "rules/test/unknown-keys.yaml:2:1: unknown key \"rule\", expected one of: default, mark_mask, groups,"
                         + " marks, rules",
                 "rules/test/unknown-keys.yaml:6:5: unknown key \"hosts\" in a rule, expected one of: name, src, dst,"
-                        + " sport, dport, protocol, method, host, host_file, path, path_file, alpn, tls, host_regex, path_regex, verdict",
+                        + " sport, dport, protocol, method, host, host_file, path, path_file, alpn, tls, host_regex, path_regex, gre_key,"
+                        + " verdict",
                 "rules/test/unknown-keys.yaml:9:26: unknown key \"extra\" in a verdict, expected one of: mark"),
                 errorsOf("unknown-keys.yaml"));
     }
