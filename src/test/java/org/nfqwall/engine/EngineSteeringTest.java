@@ -228,6 +228,22 @@ class EngineSteeringTest {
         assertEquals(0, engine.flowEvictions());
     }
 
+    @Test
+    void aSteeringDecisionAllocatesNothing() {
+        org.nfqwall.rules.RuleSet rs = EngineTest.load(RULES);
+        Steering steering = new Steering((mark, ipv6, hi, lo, timeout) -> SteeringAdder.ADDED, new Counters());
+        Facts f = new Facts();
+        f.ipVersion = 4;
+        f.setDestinationIpv4(0x0A000001);
+        long allocated = org.nfqwall.testing.Allocations.leastPerRound(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                steering.decided(rs, 0, f, i & 0x10);
+                steering.decided(rs, 2, f, 0);
+            }
+        });
+        assertEquals(0, allocated);
+    }
+
     /** One TLS handshake record around {@code handshake}. */
     private static byte[] tlsRecord(byte[] handshake) {
         byte[] r = new byte[5 + handshake.length];
