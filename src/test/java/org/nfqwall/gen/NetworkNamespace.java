@@ -46,6 +46,11 @@ final class NetworkNamespace implements AutoCloseable {
         return new NetworkNamespace(name);
     }
 
+    /** The namespace's name, as {@code ip netns} and {@code ip link ... netns NAME} know it. */
+    String name() {
+        return name;
+    }
+
     /** Runs a command inside the namespace, feeding it {@code stdin} (may be null). */
     Result exec(String stdin, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
