@@ -37,7 +37,8 @@ import sun.misc.Signal;
 /**
  * The {@code nfqwall run} process: loads the rules, opens the decision log, binds the queues, serves
  * metrics when asked, runs one worker per queue ({@link QueueWorkers}), reloads the rules (and reopens the log file) on SIGHUP or a
- * control-socket request, answers statistics and status on the control socket, and
+ * control-socket request (creating the steering ipsets of the rules first, see
+ * {@link KernelBlocks#createSteeringSets}), answers statistics and status on the control socket, and
  * stops cleanly on SIGTERM or SIGINT (exit 0; 1 if a worker failed, naming its queue).
  *
  * <p>Each worker runs on its own thread; signals only set flags or swap the rule-set reference,
@@ -216,8 +217,9 @@ public final class Daemon {
             adders.add(adder);
             return adder;
         } catch (NfqException e) {
-            log.info("nfqwall: queue " + queue + ": " + e.getMessage() + "; steering marks are applied, but no address"
-                    + " is added to their sets (counted in steer_add_failed); nfqwall runs on");
+            log.info("nfqwall: queue " + queue + ": " + e.getMessage() + "; nfqwall runs on, deciding as before, but no"
+                    + " server address is added to a steering set (counted in steer_add_failed), so connections are not"
+                    + " steered from their first packet");
             return SteeringAdder.NONE;
         }
     }
@@ -225,7 +227,7 @@ public final class Daemon {
     /**
      * Creates the steering sets of {@code rs} unless they exist (entries kept), off the packet
      * path: at start and before each reload's swap. A failure is logged with what to fix; the
-     * daemon runs on (fail-open): the marks still apply at decisions, only the sets stay empty.
+     * daemon runs on (fail-open): decisions are taken as before, only the sets stay empty.
      */
     static void createSteeringSets(KernelBlocks kernel, RuleSet rs, DecisionLog log) {
         for (String e : kernel.createSteeringSets(rs)) {
