@@ -15,6 +15,7 @@ import org.nfqwall.engine.DecisionListener;
 import org.nfqwall.engine.Engine;
 import org.nfqwall.engine.Steered;
 import org.nfqwall.engine.SteeringAdder;
+import org.nfqwall.gen.SteeringSets;
 import org.nfqwall.nfq.IpsetSocket;
 import org.nfqwall.nfq.NfqException;
 import org.nfqwall.nfq.PacketBatch;
@@ -230,7 +231,12 @@ public final class Daemon {
      * daemon runs on (fail-open): decisions are taken as before, only the sets stay empty.
      */
     static void createSteeringSets(KernelBlocks kernel, RuleSet rs, DecisionLog log) {
-        for (String e : kernel.createSteeringSets(rs)) {
+        List<String> errors = kernel.createSteeringSets(rs);
+        List<String> sets = SteeringSets.createCommands(rs).stream().map(c -> c.get(2)).toList();
+        if (errors.isEmpty() && !sets.isEmpty()) {
+            log.info("nfqwall: steering sets ready: " + String.join(", ", sets));
+        }
+        for (String e : errors) {
             log.info("nfqwall: cannot create a steering set: " + e + "; nfqwall runs on, but connections to the"
                     + " steered hosts are not marked from their first packet (adds counted in steer_set_missing)."
                     + " Fix: install ipset and give nfqwall CAP_NET_ADMIN, or create the sets with 'nfqwall routing'");

@@ -85,6 +85,7 @@ class SteeringDaemonIT {
     void theDaemonCreatesTheSteeringSetsOfItsRulesAtStart() {
         String sets = lab.execOk(Node.FW, T, "ipset", "list", "-n").stdout();
         assertTrue(sets.contains(SET) && sets.contains(SET6), sets + "\n" + firewall.log());
+        assertTrue(firewall.log().contains("nfqwall: steering sets ready: " + SET + ", " + SET6), firewall.log());
     }
 
     @Test
