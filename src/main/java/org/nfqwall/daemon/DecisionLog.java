@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.nfqwall.engine.DecisionListener;
+import org.nfqwall.engine.Steered;
 import org.nfqwall.rules.Facts;
 import org.nfqwall.rules.Rule;
 import org.nfqwall.rules.Verdict;
@@ -98,6 +99,11 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
 
     @Override
     public void decided(Facts f, Rule rule, Verdict verdict, int mark) {
+        decided(f, rule, verdict, mark, Steered.NONE);
+    }
+
+    @Override
+    public void decided(Facts f, Rule rule, Verdict verdict, int mark, Steered steered) {
         if (!logAll && rule == null && verdict == Verdict.ACCEPT) {
             return;
         }
@@ -116,8 +122,8 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
                 unreported += pending;
             }
         }
-        String line = format == LogFormat.JSON ? EveJson.decision(now, f, rule, verdict, mark)
-                : TextLine.decision(now, f, rule, verdict, mark);
+        String line = format == LogFormat.JSON ? EveJson.decision(now, f, rule, verdict, mark, steered)
+                : TextLine.decision(now, f, rule, verdict, mark, steered);
         if (!lines.offer(new Entry(DECISION, line))) {
             suppress();
         }
@@ -138,14 +144,27 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
      * else as text. Waits up to a second for room; never call it on the worker thread.
      */
     public void info(String message) {
-        Instant now = clock.instant();
-        boolean json = format == LogFormat.JSON && output.file() == null;
         try {
-            lines.offer(new Entry(MESSAGE, json ? EveJson.message(now, message) : TextLine.message(now, message)),
-                    INFO_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            lines.offer(messageEntry(message), INFO_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * As {@link #info}, but never waits: for a rare message from the worker thread (the first
+     * failure of a kind). A message that finds the queue full is lost and counted as suppressed.
+     */
+    public void infoWithoutWaiting(String message) {
+        if (!lines.offer(messageEntry(message))) {
+            suppressed.incrementAndGet();
+        }
+    }
+
+    private Entry messageEntry(String message) {
+        Instant now = clock.instant();
+        boolean json = format == LogFormat.JSON && output.file() == null;
+        return new Entry(MESSAGE, json ? EveJson.message(now, message) : TextLine.message(now, message));
     }
 
     /**
