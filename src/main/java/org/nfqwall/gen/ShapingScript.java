@@ -14,8 +14,10 @@ import org.nfqwall.rules.RuleSet;
  * Writes the POSIX sh scripts that shape what leaves one device by the marks of a rules file
  * ({@link #apply}) and take the shaping down again ({@link #remove}): an HTB root qdisc, a parent
  * class at the link rate, one class per mark with {@code shape:}, a default class for everything
- * else, and a {@code u32 match mark} filter per shaped mark ({@code cls_u32} reads the packet
- * mark; kernels without {@code cls_fw} have no other way). Pure functions; thread-safe.
+ * else, and per shaped mark a {@code cls_bpf} filter whose classic BPF program compares the
+ * packet mark ({@link MarkFilterProgram}). Not {@code cls_fw}, which many kernels (this one) lack,
+ * and not {@code u32 match mark}: without {@code CONFIG_CLS_U32_MARK} (this kernel) tc accepts it
+ * and the kernel ignores it, so the filter matches every packet. Pure functions; thread-safe.
  *
  * <p>Class ids, fixed so that {@code tc -s class show} reads the same every time: {@code 1:1} the
  * link, {@code 1:2} everything unmarked (HTB's default), and {@code 1:10}, {@code 1:11}, ... (hex,
@@ -99,7 +101,10 @@ public record ShapingScript(String rulesFile, RuleSet rules, String dev, String 
         d.comment("The mark must be on every packet when it leaves: nfqwall iptables --restore-mark restores it from");
         d.comment("the connmark (both directions). Classes: " + LINK_CLASS + " the link, " + DEFAULT_CLASS
                 + " everything unmarked, 1:10, 1:11, ... the shaped");
-        d.comment("marks in file order. The first command that fails stops the script.");
+        d.comment("marks in file order. Each mark's filter is a classic BPF program for cls_bpf: "
+                + MarkFilterProgram.DESCRIPTION + ".");
+        d.comment("(cls_u32's match mark needs CONFIG_CLS_U32_MARK; without it the kernel ignores the match.)");
+        d.comment("The first command that fails stops the script.");
         d.line("set -e");
         d.comment("Applying again starts afresh: whatever root qdisc " + dev + " had is deleted first.");
         d.line("tc qdisc del dev " + q + " root 2>/dev/null || :");
@@ -117,8 +122,8 @@ public record ShapingScript(String rulesFile, RuleSet rules, String dev, String 
                     + ", prio " + s.prio() + ".");
             d.line("tc class add dev " + q + " parent " + LINK_CLASS + " classid " + markClass(i) + " htb rate " + s.rate()
                     + " ceil " + s.ceil() + " prio " + s.prio());
-            d.line("tc filter add dev " + q + " parent 1: protocol all prio 1 u32 match mark " + hex(m.value()) + " " + mask
-                    + " flowid " + markClass(i));
+            d.line("tc filter add dev " + q + " parent 1: protocol all prio 1 bpf bytecode \""
+                    + MarkFilterProgram.bytecode(m.value(), rules.markMask()) + "\" flowid " + markClass(i));
         }
         return d.toString();
     }
