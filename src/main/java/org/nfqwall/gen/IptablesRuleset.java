@@ -232,7 +232,7 @@ public final class IptablesRuleset {
     private static void header(RestoreDocument d, IptablesOptions o, boolean remove) {
         d.comment("nfqwall: " + (remove ? "removes the ruleset that sends" : "sends")
                 + " TCP to ports " + o.portList()
-                + (o.udpPorts().isEmpty() ? "" : " and UDP to ports " + o.udpPortList())
+                + (o.udpPorts().isEmpty() ? "" : (o.dns() ? ", " : " and ") + "UDP to ports " + o.udpPortList())
                 + (o.dns() ? " and DNS answers" : "")
                 + " in " + o.placement() + " to NFQUEUE " + o.queueList()
                 + (o.ipv6() ? " (IPv6)." : " (IPv4)."));

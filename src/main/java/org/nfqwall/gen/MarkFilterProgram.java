@@ -15,8 +15,6 @@ package org.nfqwall.gen;
  * </pre>
  */
 final class MarkFilterProgram {
-    /** What the program does, for the script's comment. */
-    static final String DESCRIPTION = "load the packet mark, AND the mark mask, equal to the mark's value?";
     /** BPF_LD | BPF_W | BPF_ABS. */
     private static final int LD_W_ABS = 0x20;
     /** BPF_ALU | BPF_AND | BPF_K. */

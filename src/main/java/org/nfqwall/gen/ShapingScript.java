@@ -101,9 +101,9 @@ public record ShapingScript(String rulesFile, RuleSet rules, String dev, String 
         d.comment("The mark must be on every packet when it leaves: nfqwall iptables --restore-mark restores it from");
         d.comment("the connmark (both directions). Classes: " + LINK_CLASS + " the link, " + DEFAULT_CLASS
                 + " everything unmarked, 1:10, 1:11, ... the shaped");
-        d.comment("marks in file order. Each mark's filter is a classic BPF program for cls_bpf: "
-                + MarkFilterProgram.DESCRIPTION + ".");
-        d.comment("(cls_u32's match mark needs CONFIG_CLS_U32_MARK; without it the kernel ignores the match.)");
+        d.comment("marks in file order. Each mark's filter is a classic BPF program (cls_bpf): it loads the packet");
+        d.comment("mark, ANDs the mark mask and matches when the result is the mark's value. (cls_u32's \"match mark\"");
+        d.comment("needs CONFIG_CLS_U32_MARK: without it the kernel ignores the test and matches every packet.)");
         d.comment("The first command that fails stops the script.");
         d.line("set -e");
         d.comment("Applying again starts afresh: whatever root qdisc " + dev + " had is deleted first.");
