@@ -5,6 +5,7 @@ import static org.nfqwall.gen.IptablesOptions.hex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.nfqwall.rules.MarkBits;
 
 /**
  * The rules a ruleset adds to the admin's built-in chains, as rule specifications after
@@ -38,10 +39,15 @@ final class HookRules {
 
     /**
      * With {@code --restore-mark}: the rule inserted at the top of the hooked chain that
-     * restores the rule mark on every packet; else empty.
+     * restores the rule mark on every packet of a marked connection; else empty. It leaves
+     * alone a packet handed back with a verdict (its rule mark is the new decision, which the
+     * connmark does not hold yet) and the packets of unmarked connections (a mark a socket set,
+     * such as WireGuard's own, must survive).
      */
     static List<String> topRestores(IptablesOptions o) {
-        return o.restoreMark() ? List.of(o.chain() + " " + restoreMark(o)) : List.of();
+        String verdict = hex(MarkBits.VERDICT) + "/" + hex(MarkBits.VERDICT);
+        return o.restoreMark() ? List.of(o.chain() + " -m mark ! --mark " + verdict + " -m connmark ! --mark 0x0/"
+                + hex(o.markMask()) + " " + restoreMark(o)) : List.of();
     }
 
     /**

@@ -80,7 +80,9 @@ public final class IptablesRuleset {
         if (o.restoreMark()) {
             d.comment("--restore-mark: every packet of a marked connection, both directions, all protocols and ports,");
             d.comment("carries the rule mark " + (o.mangle() ? "before the routing decision" : "in " + o.chain())
-                    + " and for tc. Inserted at the top of " + o.chain() + ".");
+                    + " and for tc. Inserted at the top of " + o.chain() + ". Not a packet");
+            d.comment("handed back with a verdict (its new rule mark is not in the connmark yet), and not the packets of");
+            d.comment("unmarked connections (a mark a socket set, such as a VPN's own, stays).");
             HookRules.topRestores(o).forEach(rule -> d.line("-I " + rule.replaceFirst(" ", " 1 ")));
         }
 

@@ -183,10 +183,12 @@ class MarkingRulesetTest {
     @Test
     void restoreMarkIsInsertedAtTheTopAndReplacesTheReplyRulesWhereRepliesPassTheSameChain() {
         List<String> forward = rules(IptablesRuleset.apply(base(false).withRestoreMark(true)));
-        assertTrue(forward.contains("-I FORWARD 1 -j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff"), forward.toString());
+        String top = " 1 -m mark ! --mark 0x80000000/0x80000000 -m connmark ! --mark 0x0/0xff -j CONNMARK --restore-mark"
+                + " --nfmask 0xff --ctmask 0xff";
+        assertTrue(forward.contains("-I FORWARD" + top), forward.toString());
         assertTrue(forward.stream().noneMatch(l -> l.contains("--sports")), forward.toString());
         List<String> input = rules(IptablesRuleset.apply(base(false).withPlacement("filter", "INPUT").withRestoreMark(true)));
-        assertTrue(input.contains("-I INPUT 1 -j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff"), input.toString());
+        assertTrue(input.contains("-I INPUT" + top), input.toString());
         assertTrue(input.contains("-A OUTPUT -p tcp -m multiport --sports 80 -m connmark ! --mark 0x0/0xff -j CONNMARK"
                 + " --restore-mark --nfmask 0xff --ctmask 0xff"), input.toString());
     }
