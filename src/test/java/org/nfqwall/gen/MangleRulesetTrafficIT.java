@@ -27,7 +27,7 @@ import org.nfqwall.rules.RulesLoader;
  * no daemon (the queue nobody reads passes packets, --queue-bypass): a connection to an address
  * in a steering set is marked at its SYN, before the routing decision (an ip rule on the mark
  * sends it to a table that refuses it), and every packet of it, both ways, carries the mark (IPv4
- * and IPv6); a
+ * and IPv6); in mangle OUTPUT the host's own connection is marked and re-routed at its SYN; a
  * reject handed back in mangle is carried out by the filter part with a TCP reset.
  */
 class MangleRulesetTrafficIT {
@@ -119,6 +119,31 @@ class MangleRulesetTrafficIT {
     }
 
     @Test
+    void mangleOutputMarksAndReroutesTheHostsOwnConnectionAtItsSyn() {
+        // The client node is the host: its own curl is steered by the ruleset in its mangle OUTPUT.
+        IptablesOptions o = options(false).withPlacement("mangle", "OUTPUT");
+        String set = SteeringSets.name(STEER, false);
+        lab.execOk(Node.CLIENT, T, "ipset", "create", set, "hash:ip", "timeout", "600", "-exist");
+        lab.execOk(Node.CLIENT, T, "ipset", "add", set, Lab.SERVER_V4, "-exist");
+        withRuleset(Node.CLIENT, o, () -> {
+            assertEquals("ok GET /steered", curl(false, "/steered").strip());
+            assertEquals(1, lab.iptablesPackets(Node.CLIENT, "mangle", IptablesRuleset.CHAIN, "--match-set " + set),
+                    "only the SYN");
+            lab.execOk(Node.CLIENT, T, "ip", "route", "add", "prohibit", Lab.SERVER_V4 + "/32", "table", "100");
+            lab.execOk(Node.CLIENT, T, "ip", "rule", "add", "fwmark", "0x10/0xff", "lookup", "100", "priority", "1000");
+            try {
+                // The socket's own route lookup (no mark yet) succeeds; mangle OUTPUT then marks the SYN and
+                // re-routes it into the refusing table, so the SYN and its retransmissions never leave.
+                ExecResult refused = lab.exec(Node.CLIENT, T, "curl", "-sS", "--max-time", "3", url(false, "/routed"));
+                assertNotEquals(0, refused.exitCode(), "mangle OUTPUT re-routed the marked SYN: " + refused.stdout());
+            } finally {
+                lab.execOk(Node.CLIENT, T, "ip", "rule", "del", "fwmark", "0x10/0xff", "lookup", "100", "priority", "1000");
+                lab.execOk(Node.CLIENT, T, "ip", "route", "del", "prohibit", Lab.SERVER_V4 + "/32", "table", "100");
+            }
+        }, () -> lab.exec(Node.CLIENT, T, "ipset", "del", set, Lab.SERVER_V4));
+    }
+
+    @Test
     void aRejectHandedBackInMangleIsResetByTheFilterPart() {
         IptablesOptions o = options(false);
         lab.execOk(Node.FW, T, "ipset", "create", SteeringSets.name(STEER, false), "hash:ip", "timeout", "600", "-exist");
@@ -146,20 +171,24 @@ class MangleRulesetTrafficIT {
 
     /** Applies the ruleset in the firewall, runs the body, then the cleanup and the removal, also on failure. */
     private static void withRuleset(IptablesOptions o, Runnable body, Runnable cleanup) {
-        restore(o, IptablesRuleset.apply(o));
+        withRuleset(Node.FW, o, body, cleanup);
+    }
+
+    private static void withRuleset(Node node, IptablesOptions o, Runnable body, Runnable cleanup) {
+        restore(node, o, IptablesRuleset.apply(o));
         try {
             body.run();
         } finally {
             cleanup.run();
-            restore(o, IptablesRuleset.remove(o));
+            restore(node, o, IptablesRuleset.remove(o));
         }
     }
 
-    private static void restore(IptablesOptions o, String document) {
+    private static void restore(Node node, IptablesOptions o, String document) {
         try {
             Path file = Files.createTempFile(lab.workDir(), "ruleset-", ".txt");
             Files.writeString(file, document);
-            lab.execOk(Node.FW, T, "sh", "-c", o.restoreCommand() + " --noflush < " + file);
+            lab.execOk(node, T, "sh", "-c", o.restoreCommand() + " --noflush < " + file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
