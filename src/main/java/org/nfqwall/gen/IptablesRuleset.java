@@ -11,7 +11,7 @@ import org.nfqwall.rules.MarkBits;
  * table (with a small filter part, {@link RejectEnforcement}), next to an admin's own rules
  * ({@link #apply}) and take it out again ({@link #remove}). Both are meant for
  * {@code iptables-legacy-restore --noflush} (or {@code ip6tables-legacy-restore}), which
- * commits a document as a whole or not at all. Pure functions of {@link IptablesOptions};
+ * commits each table of a document as a whole or not at all. Pure functions of {@link IptablesOptions};
  * stateless and thread-safe.
  *
  * <p>The contract with the daemon: it answers NF_ACCEPT, NF_DROP, or NF_REPEAT with a packet
@@ -72,6 +72,7 @@ public final class IptablesRuleset {
         d.comment("Mark bits: " + hex(MarkBits.VERDICT) + " verdict, " + hex(MarkBits.REJECT) + " reject, "
                 + hex(MarkBits.DROP) + " drop, " + hex(MarkBits.OFFLOAD) + " offload (accepted in the kernel);");
         d.comment("rule marks use " + mask + " (the mark mask); no other bit is touched.");
+        RejectEnforcement.apply(d, o);
         d.line("*" + o.table());
         d.comment(CHAIN + ": decide in the kernel what is already decided, queue the rest to nfqwall.");
         d.line(":" + CHAIN + " - [0:0]");
@@ -83,7 +84,7 @@ public final class IptablesRuleset {
                     + " and for tc. Inserted at the top of " + o.chain() + ". Not a packet");
             d.comment("handed back with a verdict (its new rule mark is not in the connmark yet), and not the packets of");
             d.comment("unmarked connections (a mark a socket set, such as a VPN's own, stays).");
-            HookRules.topRestores(o).forEach(rule -> d.line("-I " + rule.replaceFirst(" ", " 1 ")));
+            HookRules.topRestores(o).forEach(rule -> d.line(HookRules.insertAtTop(rule)));
         }
 
         if (o.blocks()) {
@@ -174,7 +175,6 @@ public final class IptablesRuleset {
             replies.forEach(rule -> d.line("-A " + rule));
         }
         d.line("COMMIT");
-        RejectEnforcement.apply(d, o);
         return d.toString();
     }
 
