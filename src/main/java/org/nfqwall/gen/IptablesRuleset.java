@@ -63,7 +63,7 @@ public final class IptablesRuleset {
         String drop = markBit(MarkBits.DROP);
         String markedConnection = "-m connmark ! --mark 0x0/" + mask;
 
-        RestoreDocument d = new RestoreDocument();
+        GeneratedText d = new GeneratedText();
         header(d, o, false);
         d.comment("Remove: nfqwall iptables " + o.arguments() + " --remove | " + o.restoreCommand()
                 + " --noflush");
@@ -179,7 +179,7 @@ public final class IptablesRuleset {
     }
 
     /** The rule that accepts data-less ACKs before the queue, with the comment that says why. */
-    private static void pureAcks(RestoreDocument d, IptablesOptions o) {
+    private static void pureAcks(GeneratedText d, IptablesOptions o) {
         d.comment("Data-less ACKs (flags exactly ACK among SYN/ACK/FIN/RST, no payload) teach nfqwall nothing");
         d.comment("and are most of what a client sends during a download: accept them here. The length");
         d.comment("match cannot subtract header sizes, so u32 reads the TCP data offset D and checks that the");
@@ -199,7 +199,7 @@ public final class IptablesRuleset {
      * cannot be deleted).
      */
     public static String remove(IptablesOptions o) {
-        RestoreDocument d = new RestoreDocument();
+        GeneratedText d = new GeneratedText();
         header(d, o, true);
         d.comment("Re-apply: nfqwall iptables " + o.arguments() + " | " + o.restoreCommand() + " --noflush");
         d.comment("Changes nothing and fails if the ruleset was not applied with exactly these options.");
@@ -231,7 +231,7 @@ public final class IptablesRuleset {
         return HookRules.multiportLists(ports);
     }
 
-    private static void header(RestoreDocument d, IptablesOptions o, boolean remove) {
+    private static void header(GeneratedText d, IptablesOptions o, boolean remove) {
         d.comment("nfqwall: " + (remove ? "removes the ruleset that sends" : "sends")
                 + " TCP to ports " + o.portList()
                 + (o.udpPorts().isEmpty() ? "" : (o.dns() ? ", " : " and ") + "UDP to ports " + o.udpPortList())

@@ -24,7 +24,7 @@ final class RejectEnforcement {
      * iptables-restore commits each table at its COMMIT, so rejects are enforced before the
      * mangle rules start to accept them. Nothing for a filter placement.
      */
-    static void apply(RestoreDocument d, IptablesOptions o) {
+    static void apply(GeneratedText d, IptablesOptions o) {
         if (!o.mangle()) {
             return;
         }
@@ -48,7 +48,7 @@ final class RejectEnforcement {
      * Writes the {@code *filter} table of the removal document, to come after the mangle table,
      * which hands rejects over; nothing for a filter placement.
      */
-    static void remove(RestoreDocument d, IptablesOptions o) {
+    static void remove(GeneratedText d, IptablesOptions o) {
         if (!o.mangle()) {
             return;
         }
