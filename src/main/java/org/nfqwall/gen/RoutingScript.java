@@ -56,6 +56,8 @@ public final class RoutingScript {
             d.line("");
             d.comment("Steering sets: the addresses nfqwall remembers per mark and family, each for its timeout");
             d.comment("(the daemon creates them too, at start and at every reload; it never destroys them).");
+            d.comment("ipset refuses a set that exists with another timeout or max (\"set with the same name already");
+            d.comment("exists\"): to change them, remove (after the iptables ruleset) and apply again.");
             sets.forEach(create -> d.line(String.join(" ", create)));
         }
         String mask = hex(rules.markMask());
