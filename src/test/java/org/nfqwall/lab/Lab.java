@@ -69,6 +69,19 @@ public final class Lab implements AutoCloseable {
 
     /** Builds a new lab with a fresh prefix; fails (never skips) if the machine cannot run it. */
     public static Lab create() {
+        return create("");
+    }
+
+    /**
+     * Builds the two-uplink lab (client, fw, uplinks A and B, server with one address a test
+     * host; see {@link Uplinks} and {@code scripts/lab.sh}) with a fresh prefix; fails (never
+     * skips) if the machine cannot run it.
+     */
+    public static Lab createWithUplinks() {
+        return create("uplinks");
+    }
+
+    private static Lab create(String variant) {
         requireKernelLab();
         Lab lab = new Lab(newPrefix(), KernelLabRequirements.baseDir());
         try {
@@ -78,7 +91,7 @@ public final class Lab implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
         ExecResult up = lab.runOnHost(Duration.ofSeconds(SCRIPT_TIMEOUT_SECONDS),
-                "bash", lab.script("lab.sh").toString(), "up", lab.prefix);
+                "bash", lab.script("lab.sh").toString(), "up", lab.prefix, variant);
         if (!up.ok()) {
             lab.close();
             throw new AssertionError("could not build the lab: " + up.describe());
@@ -323,6 +336,14 @@ public final class Lab implements AutoCloseable {
         return new SplitClient(this, address, port);
     }
 
+    /**
+     * Starts keepalive_client.py in the client namespace: two requests with Host {@code name} on
+     * one connection to {@code address:port}; see {@link KeepAliveClient}.
+     */
+    public KeepAliveClient keepAliveClient(String address, int port, String name) {
+        return new KeepAliveClient(this, address, port, name, execCount.incrementAndGet());
+    }
+
     /** A tls_client.py run from the client namespace to {@code address:port}; see {@link TlsClient}. */
     public TlsClient tlsClient(String address, int port) {
         return new TlsClient(this, address, port);
@@ -342,7 +363,15 @@ public final class Lab implements AutoCloseable {
      * Host header. Failing downloads (reset, timeout) are returned, not thrown.
      */
     public Download download(Node from, String url, boolean tls, Duration timeout) {
-        List<String> cmd = Download.command(url, tls, timeout);
+        return download(from, url, tls, SERVER_V4, timeout);
+    }
+
+    /**
+     * Like {@link #download(Node, String, boolean, Duration)}, a host name in the URL resolving
+     * to {@code address} (the two-uplink lab's server has one address a test host).
+     */
+    public Download download(Node from, String url, boolean tls, String address, Duration timeout) {
+        List<String> cmd = Download.command(url, tls, timeout, address);
         return Download.fromCurl(exec(from, timeout.plusSeconds(10), cmd.toArray(String[]::new)));
     }
 
