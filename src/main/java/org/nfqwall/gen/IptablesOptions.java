@@ -8,14 +8,17 @@ import org.nfqwall.rules.MarkBits;
 
 /**
  * What the generated iptables ruleset covers: which TCP and UDP destination ports of which
- * built-in chain go to which NFQUEUE, for IPv4 or IPv6, fail-open or fail-closed, which
- * packet-mark bits rule marks may use, and whether data-less TCP ACKs are queued too.
+ * built-in chain (of the filter or the mangle table) go to which NFQUEUE, for IPv4 or IPv6,
+ * fail-open or fail-closed, which packet-mark bits rule marks may use, whether data-less TCP
+ * ACKs are queued too, and the marking extras: a restore of the connmark on every packet, DNS
+ * answers through the queue, and the steering rules of a rules file.
  * Immutable; the constructor rejects anything the ruleset could not express, with a message
  * that says what to fix.
  *
  * @param queue      the NFQUEUE number the daemon reads, 0-{@value #MAX_QUEUE}; with several
  *                   queues the first of them
- * @param chain      the built-in filter chain to hook: {@code FORWARD}, {@code INPUT} or
+ * @param chain      the built-in chain to hook: in {@code filter}, {@code FORWARD},
+ *                   {@code INPUT} or {@code OUTPUT}; in {@code mangle}, {@code PREROUTING} or
  *                   {@code OUTPUT}
  * @param ports      TCP destination ports whose packets are inspected; at least one
  * @param udpPorts   UDP destination ports whose packets are inspected (QUIC, for one); may be
@@ -32,14 +35,29 @@ import org.nfqwall.rules.MarkBits;
  *                   {@code --queue-balance queue:lastQueue}
  * @param cpuFanout  with a range: choose the queue by the CPU handling the packet
  *                   ({@code --queue-cpu-fanout}) instead of by the hash of its addresses
+ * @param table      {@value #FILTER} or {@value #MANGLE}: mangle placement marks packets before
+ *                   the routing decision, so {@code ip rule fwmark} sees them; REJECT, which only
+ *                   the filter table has, is then carried out by a small filter part
+ * @param restoreMark restore the rule mark from the connmark onto every packet, all protocols
+ *                   and ports, at the very top of {@code chain} ({@code --restore-mark})
+ * @param dns        also send UDP from source port 53 (DNS answers) through the queue
+ * @param steering   the marks whose remembered addresses are marked at a connection's first
+ *                   packet, and the rules file they come from ({@link SteeringMarks#NONE}: none)
  */
 public record IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
                               boolean ipv6, boolean failClosed, int markMask, boolean queueAcks, boolean blocks,
-                              int lastQueue, boolean cpuFanout) {
+                              int lastQueue, boolean cpuFanout, String table, boolean restoreMark, boolean dns,
+                              SteeringMarks steering) {
     /** Highest NFQUEUE number: {@value} (the queue number is 16 bits). */
     public static final int MAX_QUEUE = 65535;
     /** The built-in filter chains the ruleset can hook. */
     public static final List<String> CHAINS = List.of("FORWARD", "INPUT", "OUTPUT");
+    /** The built-in mangle chains the ruleset can hook: where a mark still steers routing. */
+    public static final List<String> MANGLE_CHAINS = List.of("PREROUTING", "OUTPUT");
+    /** The filter table: the default placement. */
+    public static final String FILTER = "filter";
+    /** The mangle table: placement before the routing decision. */
+    public static final String MANGLE = "mangle";
 
     /** Validates every field; throws {@link IllegalArgumentException} saying what to fix. */
     public IptablesOptions {
@@ -55,11 +73,7 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
             throw new IllegalArgumentException("CPU fanout needs a range of queues to spread over; expected"
                     + " --queues FIRST-LAST with --cpu-fanout");
         }
-        if (chain == null || !CHAINS.contains(chain)) {
-            String got = chain == null ? "chain is missing" : "chain \"" + chain + "\" is not supported";
-            throw new IllegalArgumentException(got + "; expected FORWARD, INPUT or OUTPUT"
-                    + " (upper case, as iptables names its built-in chains)");
-        }
+        checkPlacement(table, chain);
         if (ports == null || ports.isEmpty()) {
             throw new IllegalArgumentException("ports are missing; expected at least one TCP port or"
                     + " range, e.g. 80,8080,8000-8100");
@@ -90,6 +104,23 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
                     + hex(markMask & MarkBits.RESERVED_MASK) + " that nfqwall reserves; expected bits"
                     + " within " + hex(MarkBits.USER_MASK));
         }
+        if (steering == null) {
+            throw new IllegalArgumentException("steering marks are missing; expected SteeringMarks.NONE for none");
+        }
+        for (var mark : steering.marks()) {
+            if ((mark.value() & ~markMask) != 0) {
+                throw new IllegalArgumentException("steering mark " + hex(mark.value()) + " has bits outside the mark mask "
+                        + hex(markMask) + "; expected the mark mask of the rules file the marks come from");
+            }
+        }
+    }
+
+    /** Options in the filter table, without the marking extras. */
+    public IptablesOptions(int queue, String chain, List<PortRange> ports, List<PortRange> udpPorts,
+                           boolean ipv6, boolean failClosed, int markMask, boolean queueAcks, boolean blocks,
+                           int lastQueue, boolean cpuFanout) {
+        this(queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks, lastQueue, cpuFanout, FILTER,
+                false, false, SteeringMarks.NONE);
     }
 
     /** Options for one queue ({@code --queue-num}). */
@@ -116,13 +147,13 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
     /** These options with other UDP ports (validated the same way). */
     public IptablesOptions withUdpPorts(List<PortRange> udp) {
         return new IptablesOptions(queue, chain, ports, udp, ipv6, failClosed, markMask, queueAcks, blocks, lastQueue,
-                cpuFanout);
+                cpuFanout, table, restoreMark, dns, steering);
     }
 
     /** These options with data-less ACKs queued ({@code true}) or accepted before the queue. */
     public IptablesOptions withQueueAcks(boolean queue) {
         return new IptablesOptions(this.queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queue, blocks,
-                lastQueue, cpuFanout);
+                lastQueue, cpuFanout, table, restoreMark, dns, steering);
     }
 
     /**
@@ -131,7 +162,41 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
      */
     public IptablesOptions withQueues(int first, int last, boolean cpuFanout) {
         return new IptablesOptions(first, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks, last,
-                cpuFanout);
+                cpuFanout, table, restoreMark, dns, steering);
+    }
+
+    /** These options hooked into another table and chain (validated the same way). */
+    public IptablesOptions withPlacement(String table, String chain) {
+        return new IptablesOptions(queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks,
+                lastQueue, cpuFanout, table, restoreMark, dns, steering);
+    }
+
+    /** These options with ({@code true}) or without the restore of the connmark onto every packet. */
+    public IptablesOptions withRestoreMark(boolean restore) {
+        return new IptablesOptions(queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks,
+                lastQueue, cpuFanout, table, restore, dns, steering);
+    }
+
+    /** These options with ({@code true}) or without DNS answers through the queue. */
+    public IptablesOptions withDns(boolean queueDns) {
+        return new IptablesOptions(queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks,
+                lastQueue, cpuFanout, table, restoreMark, queueDns, steering);
+    }
+
+    /** These options with the steering rules of these marks. */
+    public IptablesOptions withSteering(SteeringMarks marks) {
+        return new IptablesOptions(queue, chain, ports, udpPorts, ipv6, failClosed, markMask, queueAcks, blocks,
+                lastQueue, cpuFanout, table, restoreMark, dns, marks);
+    }
+
+    /** True when the ruleset lives in the mangle table (marks before the routing decision). */
+    public boolean mangle() {
+        return MANGLE.equals(table);
+    }
+
+    /** Where the hook is, as the document's header says it: {@code FORWARD} or {@code mangle PREROUTING}. */
+    public String placement() {
+        return mangle() ? MANGLE + " " + chain : chain;
     }
 
     /** True when packets are balanced over several queues. */
@@ -161,16 +226,38 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
     }
 
     /**
-     * The built-in chain that the replies of the hooked connections traverse: FORWARD for
-     * FORWARD; for a local server (INPUT) its replies leave through OUTPUT, and for a local
-     * client (OUTPUT) the server's replies arrive through INPUT.
+     * The built-in chain, in the same table, that the replies of the hooked connections
+     * traverse: FORWARD for FORWARD and PREROUTING for PREROUTING (both see both directions); for
+     * a local server (INPUT) its replies leave through OUTPUT; for a local client (OUTPUT) the
+     * server's replies arrive through INPUT, or in mangle through PREROUTING, before the routing
+     * decision that checks their source.
      */
     public String replyChain() {
         return switch (chain) {
             case "INPUT" -> "OUTPUT";
-            case "OUTPUT" -> "INPUT";
+            case "OUTPUT" -> mangle() ? "PREROUTING" : "INPUT";
             default -> chain;
         };
+    }
+
+    /**
+     * The chain that DNS answers toward the hooked clients traverse: the chain itself, except for
+     * a local client (OUTPUT), whose answers arrive in {@link #replyChain}.
+     */
+    public String dnsChain() {
+        return chain.equals("OUTPUT") ? replyChain() : chain;
+    }
+
+    /**
+     * The filter chains that reject connections for a mangle placement: the hooked packets
+     * continue to FORWARD or INPUT after PREROUTING, and to OUTPUT after mangle OUTPUT. Empty in
+     * the filter table, whose own chain rejects.
+     */
+    public List<String> enforcementChains() {
+        if (!mangle()) {
+            return List.of();
+        }
+        return chain.equals("OUTPUT") ? List.of("OUTPUT") : List.of("FORWARD", "INPUT");
     }
 
     /** The TCP port list as {@link PortRange#parseList} reads it, e.g. {@code 80,8000-8100}. */
@@ -189,14 +276,42 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
      * into the generated document so an admin can regenerate or remove it.
      */
     public String arguments() {
-        return (balanced() ? "--queues " + queueList() : "--queue " + queue) + " --chain " + chain + " --ports " + portList()
+        return (balanced() ? "--queues " + queueList() : "--queue " + queue)
+                + (mangle() && !chain.equals("PREROUTING") ? " --table " + MANGLE : "")
+                + " --chain " + chain + " --ports " + portList()
                 + (udpPorts.isEmpty() ? "" : " --udp-ports " + udpPortList())
                 + " --mark-mask " + hex(markMask)
                 + (ipv6 ? " --ipv6" : "")
                 + (failClosed ? " --fail-closed" : "")
                 + (queueAcks ? " --queue-acks" : "")
                 + (blocks ? " --blocks" : "")
-                + (cpuFanout ? " --cpu-fanout" : "");
+                + (cpuFanout ? " --cpu-fanout" : "")
+                + (restoreMark ? " --restore-mark" : "")
+                + (dns ? " --dns" : "")
+                + (steering.rulesFile() == null ? "" : " --rules " + Shell.quote(steering.rulesFile()));
+    }
+
+    /**
+     * Filter hooks FORWARD, INPUT or OUTPUT; mangle hooks PREROUTING or OUTPUT, the two chains
+     * before a routing decision (mangle OUTPUT re-routes a packet whose mark changed).
+     */
+    private static void checkPlacement(String table, String chain) {
+        if (!FILTER.equals(table) && !MANGLE.equals(table)) {
+            throw new IllegalArgumentException((table == null ? "table is missing" : "table \"" + table
+                    + "\" is not supported") + "; expected filter (the default) or mangle (marks before routing)");
+        }
+        if (chain != null && FILTER.equals(table) && chain.equals("PREROUTING")) {
+            throw new IllegalArgumentException("chain \"PREROUTING\" is not in the filter table; expected FORWARD,"
+                    + " INPUT or OUTPUT there, or table mangle for PREROUTING");
+        }
+        List<String> chains = MANGLE.equals(table) ? MANGLE_CHAINS : CHAINS;
+        if (chain == null || !chains.contains(chain)) {
+            String got = chain == null ? "chain is missing" : "chain \"" + chain + "\" is not supported";
+            throw new IllegalArgumentException(got + (MANGLE.equals(table)
+                    ? " in the mangle table; expected PREROUTING (a gateway) or OUTPUT (clients on this host)"
+                    : "; expected FORWARD, INPUT or OUTPUT")
+                    + " (upper case, as iptables names its built-in chains)");
+        }
     }
 
     private static String list(List<PortRange> ranges) {

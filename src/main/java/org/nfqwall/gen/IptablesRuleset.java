@@ -4,12 +4,12 @@ import static org.nfqwall.gen.IptablesOptions.hex;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.nfqwall.rules.MarkBits;
 
 /**
- * Writes the iptables-restore documents that hook nfqwall into the filter table next to an
- * admin's own rules ({@link #apply}) and take it out again ({@link #remove}). Both are meant for
+ * Writes the iptables-restore documents that hook nfqwall into the filter table, or the mangle
+ * table (with a small filter part, {@link RejectEnforcement}), next to an admin's own rules
+ * ({@link #apply}) and take it out again ({@link #remove}). Both are meant for
  * {@code iptables-legacy-restore --noflush} (or {@code ip6tables-legacy-restore}), which
  * commits a document as a whole or not at all. Pure functions of {@link IptablesOptions};
  * stateless and thread-safe.
@@ -30,7 +30,7 @@ public final class IptablesRuleset {
      * Most entries one multiport match holds: {@value} (the kernel's XT_MULTI_PORTS); a range
      * takes two, so longer port lists are split over several rules.
      */
-    public static final int MAX_MULTIPORT_SLOTS = 15;
+    public static final int MAX_MULTIPORT_SLOTS = HookRules.MAX_MULTIPORT_SLOTS;
 
     /** The sets of timed blocks on one address: source or destination, IPv4 or IPv6. */
     public static String blockSetName(boolean source, boolean ipv6) {
@@ -61,10 +61,9 @@ public final class IptablesRuleset {
         String savedBits = hex(o.markMask() | MarkBits.OFFLOAD);
         String reject = markBit(MarkBits.REJECT);
         String drop = markBit(MarkBits.DROP);
-        String restoreMark = "-j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask;
         String markedConnection = "-m connmark ! --mark 0x0/" + mask;
 
-        Document d = new Document();
+        RestoreDocument d = new RestoreDocument();
         header(d, o, false);
         d.comment("Remove: nfqwall iptables " + o.arguments() + " --remove | " + o.restoreCommand()
                 + " --noflush");
@@ -73,11 +72,17 @@ public final class IptablesRuleset {
         d.comment("Mark bits: " + hex(MarkBits.VERDICT) + " verdict, " + hex(MarkBits.REJECT) + " reject, "
                 + hex(MarkBits.DROP) + " drop, " + hex(MarkBits.OFFLOAD) + " offload (accepted in the kernel);");
         d.comment("rule marks use " + mask + " (the mark mask); no other bit is touched.");
-        d.line("*filter");
+        d.line("*" + o.table());
         d.comment(CHAIN + ": decide in the kernel what is already decided, queue the rest to nfqwall.");
         d.line(":" + CHAIN + " - [0:0]");
         d.comment(VERDICT_CHAIN + ": carry out a verdict nfqwall handed back (NF_REPEAT with a mark).");
         d.line(":" + VERDICT_CHAIN + " - [0:0]");
+        if (o.restoreMark()) {
+            d.comment("--restore-mark: every packet of a marked connection, both directions, all protocols and ports,");
+            d.comment("carries the rule mark " + (o.mangle() ? "before the routing decision" : "in " + o.chain())
+                    + " and for tc. Inserted at the top of " + o.chain() + ".");
+            HookRules.topRestores(o).forEach(rule -> d.line("-I " + rule.replaceFirst(" ", " 1 ")));
+        }
 
         if (o.blocks()) {
             d.comment("Timed blocks (nfqwall block): addresses in these sets are dropped first, before the");
@@ -90,16 +95,23 @@ public final class IptablesRuleset {
             d.line("-A " + CHAIN + " -m set --match-set " + blockSetName(false, o.ipv6()) + " dst -j DROP");
         }
         d.comment("The rest of a rejected or dropped connection: decided here, never queued again.");
-        d.line("-A " + CHAIN + " -p tcp -m connmark --mark " + reject + " -j REJECT --reject-with tcp-reset");
-        if (!o.udpPorts().isEmpty()) {
-            d.comment("A TCP reset is for TCP only: the rest of a rejected UDP flow is dropped.");
-            d.line("-A " + CHAIN + " -p udp -m connmark --mark " + reject + " -j DROP");
+        if (o.mangle()) {
+            d.comment("REJECT exists only in the filter table: a rejected connection is accepted here and reset there");
+            d.comment("by " + RejectEnforcement.CHAIN + ".");
+            d.line("-A " + CHAIN + " -m connmark --mark " + reject + " -j ACCEPT");
+        } else {
+            d.line("-A " + CHAIN + " -p tcp -m connmark --mark " + reject + " -j REJECT --reject-with tcp-reset");
+            if (!o.udpPorts().isEmpty() || o.dns()) {
+                d.comment("A TCP reset is for TCP only: the rest of a rejected UDP flow is dropped.");
+                d.line("-A " + CHAIN + " -p udp -m connmark --mark " + reject + " -j DROP");
+            }
         }
         d.line("-A " + CHAIN + " -m connmark --mark " + drop + " -j DROP");
         d.comment("A packet nfqwall handed back with a verdict: carry it out, never queue it again.");
         d.line("-A " + CHAIN + " -m mark --mark " + markBit(MarkBits.VERDICT) + " -j " + VERDICT_CHAIN);
+        SteeringRules.write(d, o);
         d.comment("A connection marked by a rule: every packet carries the rule mark, also while inspected.");
-        d.line("-A " + CHAIN + " " + markedConnection + " " + restoreMark);
+        d.line("-A " + CHAIN + " " + markedConnection + " " + HookRules.restoreMark(o));
         d.comment("The rest of a connection nfqwall accepted for good (offload): accepted here, with its");
         d.comment("rule mark, never queued again.");
         d.line("-A " + CHAIN + " -m connmark --mark " + markBit(MarkBits.OFFLOAD) + " -j ACCEPT");
@@ -123,10 +135,18 @@ public final class IptablesRuleset {
         }
         d.line("-A " + CHAIN + " -j NFQUEUE " + o.queueTarget());
 
-        d.comment("Reject: remember it in the connmark, then reset the client (TCP) or drop (other protocols).");
-        d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + reject + " -j CONNMARK --set-xmark " + reject);
-        d.line("-A " + VERDICT_CHAIN + " -p tcp -m mark --mark " + reject + " -j REJECT --reject-with tcp-reset");
-        d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + reject + " -j DROP");
+        if (o.mangle()) {
+            d.comment("Reject: remember it in the connmark and accept: " + RejectEnforcement.CHAIN + " in the filter table"
+                    + " resets the client (TCP)");
+            d.comment("or drops the packet (other protocols) right after the routing decision.");
+            d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + reject + " -j CONNMARK --set-xmark " + reject);
+            d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + reject + " -j ACCEPT");
+        } else {
+            d.comment("Reject: remember it in the connmark, then reset the client (TCP) or drop (other protocols).");
+            d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + reject + " -j CONNMARK --set-xmark " + reject);
+            d.line("-A " + VERDICT_CHAIN + " -p tcp -m mark --mark " + reject + " -j REJECT --reject-with tcp-reset");
+            d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + reject + " -j DROP");
+        }
         d.comment("Drop: remember it in the connmark, then drop.");
         d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + drop + " -j CONNMARK --set-xmark " + drop);
         d.line("-A " + VERDICT_CHAIN + " -m mark --mark " + drop + " -j DROP");
@@ -139,15 +159,25 @@ public final class IptablesRuleset {
         d.comment("Hook: " + protocols(o) + " to the inspected ports goes through " + CHAIN + " (at most "
                 + MAX_MULTIPORT_SLOTS + " multiport entries a rule, a range takes two).");
         d.comment("Appended: " + o.chain() + " rules before these still decide first.");
-        jumps(o).forEach(rule -> d.line("-A " + rule));
-        d.comment("The reply direction of a marked connection carries the rule mark too.");
-        replyRestores(o).forEach(rule -> d.line("-A " + rule));
+        HookRules.jumps(o).forEach(rule -> d.line("-A " + rule));
+        if (o.dns()) {
+            d.comment("--dns: DNS answers (UDP from port 53) in " + o.dnsChain() + " go through " + CHAIN
+                    + " too, so nfqwall learns the addresses");
+            d.comment("of steered host names before the client connects to them.");
+            HookRules.dnsJumps(o).forEach(rule -> d.line("-A " + rule));
+        }
+        List<String> replies = HookRules.replyRestores(o);
+        if (!replies.isEmpty()) {
+            d.comment("The reply direction of a marked connection carries the rule mark too.");
+            replies.forEach(rule -> d.line("-A " + rule));
+        }
         d.line("COMMIT");
+        RejectEnforcement.apply(d, o);
         return d.toString();
     }
 
     /** The rule that accepts data-less ACKs before the queue, with the comment that says why. */
-    private static void pureAcks(Document d, IptablesOptions o) {
+    private static void pureAcks(RestoreDocument d, IptablesOptions o) {
         d.comment("Data-less ACKs (flags exactly ACK among SYN/ACK/FIN/RST, no payload) teach nfqwall nothing");
         d.comment("and are most of what a client sends during a download: accept them here. The length");
         d.comment("match cannot subtract header sizes, so u32 reads the TCP data offset D and checks that the");
@@ -161,25 +191,33 @@ public final class IptablesRuleset {
     }
 
     /**
-     * The document that deletes exactly the jumps {@link #apply} appended for the same options,
-     * then empties and deletes both chains. It fails as a whole, changing nothing, if those
-     * jumps are not there (or are there twice, since a chain still referenced cannot be deleted).
+     * The document that deletes exactly the rules {@link #apply} added to the built-in chains for
+     * the same options, then empties and deletes its chains. It fails as a whole, changing
+     * nothing, if those rules are not there (or are there twice, since a chain still referenced
+     * cannot be deleted).
      */
     public static String remove(IptablesOptions o) {
-        Document d = new Document();
+        RestoreDocument d = new RestoreDocument();
         header(d, o, true);
         d.comment("Re-apply: nfqwall iptables " + o.arguments() + " | " + o.restoreCommand() + " --noflush");
         d.comment("Changes nothing and fails if the ruleset was not applied with exactly these options.");
-        d.line("*filter");
+        d.line("*" + o.table());
         d.comment("The jumps into " + CHAIN + " and the reply-direction rules, exactly as applied.");
-        jumps(o).forEach(rule -> d.line("-D " + rule));
-        replyRestores(o).forEach(rule -> d.line("-D " + rule));
+        HookRules.jumps(o).forEach(rule -> d.line("-D " + rule));
+        HookRules.replyRestores(o).forEach(rule -> d.line("-D " + rule));
+        if (o.dns() || o.restoreMark()) {
+            d.comment("The " + (o.dns() ? "DNS answers' jump" + (o.restoreMark() ? " and the " : "") : "")
+                    + (o.restoreMark() ? "restore at the top of " + o.chain() : "") + ".");
+            HookRules.dnsJumps(o).forEach(rule -> d.line("-D " + rule));
+            HookRules.topRestores(o).forEach(rule -> d.line("-D " + rule));
+        }
         d.comment("Empty both chains first (" + CHAIN + " jumps to " + VERDICT_CHAIN + "), then delete them.");
         d.line("-F " + CHAIN);
         d.line("-F " + VERDICT_CHAIN);
         d.line("-X " + CHAIN);
         d.line("-X " + VERDICT_CHAIN);
         d.line("COMMIT");
+        RejectEnforcement.remove(d, o);
         return d.toString();
     }
 
@@ -188,30 +226,15 @@ public final class IptablesRuleset {
      * in the given order, e.g. {@code 80,8000:8100}.
      */
     static List<String> multiportLists(List<PortRange> ports) {
-        List<String> lists = new ArrayList<>();
-        if (ports.isEmpty()) {
-            return lists;
-        }
-        List<PortRange> current = new ArrayList<>();
-        int slots = 0;
-        for (PortRange range : ports) {
-            if (slots + range.multiportSlots() > MAX_MULTIPORT_SLOTS) {
-                lists.add(joined(current));
-                current.clear();
-                slots = 0;
-            }
-            current.add(range);
-            slots += range.multiportSlots();
-        }
-        lists.add(joined(current));
-        return lists;
+        return HookRules.multiportLists(ports);
     }
 
-    private static void header(Document d, IptablesOptions o, boolean remove) {
+    private static void header(RestoreDocument d, IptablesOptions o, boolean remove) {
         d.comment("nfqwall: " + (remove ? "removes the ruleset that sends" : "sends")
                 + " TCP to ports " + o.portList()
                 + (o.udpPorts().isEmpty() ? "" : " and UDP to ports " + o.udpPortList())
-                + " in " + o.chain() + " to NFQUEUE " + o.queueList()
+                + (o.dns() ? " and DNS answers" : "")
+                + " in " + o.placement() + " to NFQUEUE " + o.queueList()
                 + (o.ipv6() ? " (IPv6)." : " (IPv4)."));
         d.comment("Generated by: nfqwall iptables " + o.arguments() + (remove ? " --remove" : "")
                 + ", for " + o.restoreCommand() + " --noflush");
@@ -222,57 +245,8 @@ public final class IptablesRuleset {
         return o.udpPorts().isEmpty() ? "TCP" : "TCP and UDP";
     }
 
-    /** Rule specifications after {@code -A}/{@code -D}: the jumps from the hooked chain, TCP first. */
-    private static List<String> jumps(IptablesOptions o) {
-        List<String> rules = new ArrayList<>();
-        for (String protocol : List.of("tcp", "udp")) {
-            multiportLists(ports(o, protocol)).forEach(list -> rules.add(
-                    o.chain() + " -p " + protocol + " -m multiport --dports " + list + " -j " + CHAIN));
-        }
-        return rules;
-    }
-
-    /** Rule specifications after {@code -A}/{@code -D}: rule marks onto the replies, TCP first. */
-    private static List<String> replyRestores(IptablesOptions o) {
-        String mask = hex(o.markMask());
-        List<String> rules = new ArrayList<>();
-        for (String protocol : List.of("tcp", "udp")) {
-            multiportLists(ports(o, protocol)).forEach(list -> rules.add(
-                    o.replyChain() + " -p " + protocol + " -m multiport --sports " + list
-                            + " -m connmark ! --mark 0x0/" + mask
-                            + " -j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask));
-        }
-        return rules;
-    }
-
-    private static List<PortRange> ports(IptablesOptions o, String protocol) {
-        return protocol.equals("tcp") ? o.ports() : o.udpPorts();
-    }
-
     /** One bit as a mark match value/mask, e.g. {@code 0x40000000/0x40000000}. */
     private static String markBit(int bit) {
         return hex(bit) + "/" + hex(bit);
-    }
-
-    private static String joined(List<PortRange> ranges) {
-        return ranges.stream().map(PortRange::multiportSyntax).collect(Collectors.joining(","));
-    }
-
-    /** Lines of an iptables-restore document; comments must start at column 0 to be skipped. */
-    private static final class Document {
-        private final StringBuilder text = new StringBuilder(4096);
-
-        void comment(String comment) {
-            text.append("# ").append(comment).append('\n');
-        }
-
-        void line(String line) {
-            text.append(line).append('\n');
-        }
-
-        @Override
-        public String toString() {
-            return text.toString();
-        }
     }
 }

@@ -410,7 +410,7 @@ class IptablesRulesetTest {
     }
 
     @ParameterizedTest(name = "chain \"{0}\"")
-    @CsvSource({"forward", "PREROUTING", "NFQWALL", "' FORWARD'", "''"})
+    @CsvSource({"forward", "POSTROUTING", "NFQWALL", "' FORWARD'", "''"})
     void rejectsAChainOtherThanTheThreeBuiltIns(String chain) {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new IptablesOptions(1, chain, List.of(PortRange.of(80)), false, false, 0xffff));

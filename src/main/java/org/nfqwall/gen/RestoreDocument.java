@@ -1,0 +1,24 @@
+package org.nfqwall.gen;
+
+/**
+ * Lines of an iptables-restore document, or of a shell script: comments start at column 0,
+ * where both iptables-restore and sh skip them. One instance per document; not thread-safe.
+ */
+final class RestoreDocument {
+    private final StringBuilder text = new StringBuilder(4096);
+
+    /** Appends {@code # comment}. */
+    void comment(String comment) {
+        text.append("# ").append(comment).append('\n');
+    }
+
+    /** Appends one line as it is. */
+    void line(String line) {
+        text.append(line).append('\n');
+    }
+
+    @Override
+    public String toString() {
+        return text.toString();
+    }
+}
