@@ -1,0 +1,263 @@
+package org.nfqwall.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.nfqwall.daemon.SteeringFirewall.ClassCounters;
+import org.nfqwall.lab.Download;
+import org.nfqwall.lab.ExecResult;
+import org.nfqwall.lab.HostTraffic;
+import org.nfqwall.lab.KeepAliveClient;
+import org.nfqwall.lab.Lab;
+import org.nfqwall.lab.Node;
+import org.nfqwall.lab.ReceivedRequest;
+import org.nfqwall.lab.Uplinks;
+
+/**
+ * Steering end to end, in the two-uplink lab: the generated policy routing ({@code nfqwall
+ * routing}), the mangle PREROUTING ruleset with {@code --restore-mark --rules --dns}, HTB shaping
+ * ({@code nfqwall shaping}) on the firewall's LAN device, and the daemon on
+ * src/test/resources/daemon/steering.yaml. What left through which uplink is read from the
+ * uplinks' per-host counters and from the source address the server saw (each uplink
+ * MASQUERADEs to its own), never from timings.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SteeringIT {
+    private static final Duration T = Duration.ofSeconds(30);
+    private static final int QUEUE = 7;
+    private static final int HTTP = 80;
+    private static final int HTTPS = 443;
+    private static final int ROUTE_MARK = 0x10;
+    private static final long DOWNLOAD_BYTES = 2_000_000;
+    /** The server's test hosts (10.99.9.N / fd99:9::N). */
+    private static final int PLAIN = 1;
+    private static final int ROUTED = 2;
+    private static final int SECURE = 3;
+    private static final int RESOLVED = 4;
+    private static final int SLOW = 5;
+    private static final int FAST = 6;
+    private static final int LATER = 7;
+    private static final int DNS = 9;
+    private static final String RULES = "src/test/resources/daemon/steering.yaml";
+
+    private static Lab lab;
+    private static FirewallUnderTest firewall;
+    private static SteeringFirewall steering;
+    private static Path rules;
+    private static Path socket;
+
+    @BeforeAll
+    static void startFirewall() {
+        lab = Lab.createWithUplinks();
+        rules = lab.baseDir().resolve(RULES);
+        socket = lab.workDir().resolve("control.sock");
+        lab.startRecordingServer(HTTP);
+        lab.startTlsServer(HTTPS);
+        startDnsServer();
+        steering = new SteeringFirewall(lab);
+        steering.applyGenerated("routing", "--rules", rules.toString());
+        firewall = new FirewallUnderTest(lab, QUEUE);
+        firewall.applyRulesetIn("PREROUTING", "--ports", HTTP + "," + HTTPS, "--restore-mark",
+                "--rules", rules.toString(), "--dns");
+        steering.applyGenerated("shaping", "--rules", rules.toString(), "--dev", Uplinks.FW_DEV_LAN,
+                "--rate", "1gbit");
+        firewall.start(rules, "--control", socket.toString(), "--state-dir", lab.workDir().resolve("state").toString());
+    }
+
+    @AfterAll
+    static void stopFirewall() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private static void startDnsServer() {
+        // resolved.example.net is 10.99.9.4 / fd99:9::4; the server answers on host DNS's address.
+        lab.start(Node.SERVER, lab.workDir().resolve("dns-server.log"), "python3",
+                lab.tool("dns_server.py").toString(), "--bind", Uplinks.hostV4(DNS), "--port", "53",
+                "--record", "resolved.example.net=" + Uplinks.hostV4(RESOLVED) + "," + Uplinks.hostV6(RESOLVED),
+                "--max-seconds", "1800");
+        Lab.eventually(Duration.ofSeconds(10), () -> readLog("dns-server.log"), log -> log.contains("READY"));
+        assertTrue(readLog("dns-server.log").contains("READY"), "dns_server.py did not start: " + readLog("dns-server.log"));
+    }
+
+    private static String readLog(String name) {
+        try {
+            Path p = lab.workDir().resolve(name);
+            return java.nio.file.Files.exists(p) ? java.nio.file.Files.readString(p) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String v4(int host) {
+        return Uplinks.hostV4(host);
+    }
+
+    /** Downloads {@code bytes} from {@code name} at {@code address} and returns what both uplinks forwarded. */
+    private static HostTraffic download(String name, String address, boolean tls, long bytes) {
+        HostTraffic before = Uplinks.traffic(lab, address);
+        Download d = lab.download(Node.CLIENT, (tls ? "https://" : "http://") + name + "/big?bytes=" + bytes,
+                tls, address, T);
+        assertTrue(d.ok(), name + " at " + address + ": " + d);
+        assertEquals(bytes, d.bytes(), name + ": " + d);
+        HostTraffic used = Uplinks.traffic(lab, address).minus(before);
+        System.out.println("SteeringIT: " + name + (tls ? " (https) " : " ") + used);
+        return used;
+    }
+
+    /** The uplink ("A", "B") through which the server got the last request for {@code name} on {@code port}. */
+    private static String lastSeenVia(int port, String name) {
+        List<ReceivedRequest> requests = lab.receivedRequests(port).stream().filter(r -> name.equals(r.host())).toList();
+        assertFalse(requests.isEmpty(), "the server got no request for " + name);
+        return Uplinks.uplinkSeenAs(requests.get(requests.size() - 1).client());
+    }
+
+    private static void assertOnlyThroughA(HostTraffic used) {
+        assertEquals(1, used.synA(), used.toString());
+        assertTrue(used.fromA() > 0, used.toString());
+        assertEquals(0, used.viaB(), used.toString());
+    }
+
+    /** Steered from the SYN: the SYN and every packet after it through B, none through A. */
+    private static void assertOnlyThroughB(HostTraffic used) {
+        assertEquals(1, used.synB(), used.toString());
+        assertTrue(used.fromB() > 0, used.toString());
+        assertEquals(0, used.viaA(), used.toString());
+    }
+
+    private static ExecResult cli(String... args) {
+        String[] cmd = Stream.concat(Stream.of("java", "-jar", FirewallUnderTest.jar().toString()),
+                Stream.concat(Stream.of(args), Stream.of("--control", socket.toString()))).toArray(String[]::new);
+        return lab.exec(Node.FW, T, cmd);
+    }
+
+    @Test
+    @Order(1)
+    void unmarkedHostLeavesThroughUplinkAOnly() {
+        assertOnlyThroughA(download("plain.example.com", v4(PLAIN), false, DOWNLOAD_BYTES));
+        assertEquals("A", lastSeenVia(HTTP, "plain.example.com"));
+        assertEquals(List.of(), steering.steeringSet(ROUTE_MARK, false));
+    }
+
+    @Test
+    @Order(2)
+    void firstConnectionToAMarkedHostIsDecidedAtTheHostHeaderAndStaysOnUplinkA() {
+        String host = v4(ROUTED);
+        HostTraffic before = Uplinks.traffic(lab, host);
+        KeepAliveClient client = lab.keepAliveClient(host, HTTP, "routed.example.com");
+        client.awaitFirstAnswer();
+        // Decided at the first request: the address is remembered for the next connection ...
+        assertEquals(List.of(host), steering.steeringSet(ROUTE_MARK, false));
+        // ... while this one, live, is not moved: its second request still goes through A.
+        KeepAliveClient.Result r = client.sendSecond();
+        HostTraffic used = Uplinks.traffic(lab, host).minus(before);
+        System.out.println("SteeringIT: first connection to routed.example.com " + used + ", " + r);
+        assertEquals(new KeepAliveClient.Result(200, 200, null), r);
+        assertOnlyThroughA(used);
+        assertEquals(List.of("A", "A"), lab.receivedRequests(HTTP).stream()
+                .filter(q -> "routed.example.com".equals(q.host()))
+                .map(q -> Uplinks.uplinkSeenAs(q.client())).toList());
+    }
+
+    @Test
+    @Order(3)
+    void secondConnectionToAMarkedHostIsSteeredFromItsSyn() {
+        assertOnlyThroughB(download("routed.example.com", v4(ROUTED), false, DOWNLOAD_BYTES));
+        assertEquals("B", lastSeenVia(HTTP, "routed.example.com"));
+    }
+
+    @Test
+    @Order(4)
+    void httpsToAMarkedHostIsDecidedAtTheSniThenSteeredFromTheSyn() {
+        HostTraffic first = download("secure.example.com", v4(SECURE), true, DOWNLOAD_BYTES);
+        assertOnlyThroughA(first);
+        assertTrue(steering.steeringSet(ROUTE_MARK, false).contains(v4(SECURE)));
+        HostTraffic second = download("secure.example.com", v4(SECURE), true, DOWNLOAD_BYTES);
+        assertOnlyThroughB(second);
+        assertEquals("B", lastSeenVia(HTTPS, "secure.example.com"));
+    }
+
+    @Test
+    @Order(5)
+    void aNameResolvedThroughTheFirewallIsSteeredFromItsFirstConnection() {
+        assertFalse(steering.steeringSet(ROUTE_MARK, false).contains(v4(RESOLVED)));
+        ExecResult answer = lab.execOk(Node.CLIENT, T, "python3", lab.tool("dns_query.py").toString(),
+                "--server", v4(DNS), "--name", "resolved.example.net", "--type", "A");
+        assertTrue(answer.stdout().contains("\"addresses\": [\"" + v4(RESOLVED) + "\"]"), answer.describe());
+        // The answer's verdict was sent after its address was in the set: no wait needed.
+        assertTrue(steering.steeringSet(ROUTE_MARK, false).contains(v4(RESOLVED)),
+                "not in the set after the DNS answer: " + steering.steeringSet(ROUTE_MARK, false));
+        assertOnlyThroughB(download("resolved.example.net", v4(RESOLVED), false, DOWNLOAD_BYTES));
+        assertEquals("B", lastSeenVia(HTTP, "resolved.example.net"));
+    }
+
+    @Test
+    @Order(6)
+    void ipv6MarkedHostIsSteeredFromTheSecondConnection() {
+        String host = Uplinks.hostV6(ROUTED);
+        assertOnlyThroughA(download("routed.example.com", host, false, DOWNLOAD_BYTES));
+        assertEquals(List.of(host), steering.steeringSet(ROUTE_MARK, true));
+        assertOnlyThroughB(download("routed.example.com", host, false, DOWNLOAD_BYTES));
+        List<ReceivedRequest> v6 = lab.receivedRequests(HTTP).stream()
+                .filter(q -> q.client().contains(":")).toList();
+        assertEquals(List.of(Uplinks.SEEN_VIA_A_V6, Uplinks.SEEN_VIA_B_V6), v6.stream().map(ReceivedRequest::client).toList());
+    }
+
+    @Test
+    @Order(7)
+    void shapedHostFillsItsClassAndNoOther() {
+        // The classes of steering.yaml's shape: {rate, ceil}, as the kernel shows them.
+        String slow = steering.classWithRate(Uplinks.FW_DEV_LAN, "20Mbit", "40Mbit");
+        String fast = steering.classWithRate(Uplinks.FW_DEV_LAN, "200Mbit", "1Gbit");
+        Map<String, ClassCounters> before = steering.classes(Uplinks.FW_DEV_LAN);
+        HostTraffic used = download("slow.example.com", v4(SLOW), false, DOWNLOAD_BYTES);
+        Map<String, ClassCounters> grown = steering.classesSince(Uplinks.FW_DEV_LAN, before);
+        System.out.println("SteeringIT: classes on lan0 during the slow.example.com download: " + grown
+                + " (slow " + slow + ", fast " + fast + ")");
+        assertOnlyThroughA(used);
+        assertTrue(grown.get(slow).bytes() >= DOWNLOAD_BYTES, grown.toString());
+        assertEquals(new ClassCounters(0, 0), grown.get(fast), grown.toString());
+        ClassCounters defaultClass = grown.get(defaultClass());
+        // Only what the server sent before the decision (the SYN-ACK) is unmarked.
+        assertTrue(defaultClass.packets() <= 2, grown.toString());
+
+        before = steering.classes(Uplinks.FW_DEV_LAN);
+        download("plain.example.com", v4(PLAIN), false, DOWNLOAD_BYTES);
+        grown = steering.classesSince(Uplinks.FW_DEV_LAN, before);
+        System.out.println("SteeringIT: classes on lan0 during the plain.example.com download: " + grown);
+        assertTrue(grown.get(defaultClass()).bytes() >= DOWNLOAD_BYTES, grown.toString());
+        assertEquals(new ClassCounters(0, 0), grown.get(slow), grown.toString());
+        assertEquals(new ClassCounters(0, 0), grown.get(fast), grown.toString());
+    }
+
+    @Test
+    @Order(8)
+    void reloadKeepsTheSetAndSteeringGoesOn() {
+        List<String> remembered = steering.steeringSet(ROUTE_MARK, false);
+        ExecResult reload = cli("reload");
+        assertEquals(0, reload.exitCode(), reload.describe());
+        assertEquals(remembered, steering.steeringSet(ROUTE_MARK, false));
+        assertOnlyThroughB(download("routed.example.com", v4(ROUTED), false, DOWNLOAD_BYTES));
+        // A host first seen after the reload: remembered, then steered.
+        assertOnlyThroughA(download("later.example.com", v4(LATER), false, DOWNLOAD_BYTES));
+        assertOnlyThroughB(download("later.example.com", v4(LATER), false, DOWNLOAD_BYTES));
+        System.out.println("SteeringIT: stats after reload: " + cli("stats", "--json").stdout().strip());
+    }
+
+    private static String defaultClass() {
+        return steering.defaultClass(Uplinks.FW_DEV_LAN);
+    }
+}
