@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.nfqwall.rules.LintWarning;
-import org.nfqwall.rules.RuleError;
 import org.nfqwall.rules.RuleLint;
-import org.nfqwall.rules.RuleLoadResult;
-import org.nfqwall.rules.RulesLoader;
+import org.nfqwall.rules.RuleSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,23 +40,19 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RuleLoadResult result = RulesLoader.load(file);
         PrintWriter err = spec.commandLine().getErr();
-        if (!result.ok()) {
-            for (RuleError e : result.errors()) {
-                err.println(e);
-            }
-            err.println(file + ": " + result.errors().size() + " error(s)");
+        RuleSet ruleSet = RulesFile.load(file, err);
+        if (ruleSet == null) {
             return Main.EXIT_INVALID;
         }
-        String summary = file + ": ok, " + result.ruleSet().summary();
+        String summary = file + ": ok, " + ruleSet.summary();
         if (!lint) {
             spec.commandLine().getOut().println(summary);
             return 0;
         }
         List<LintWarning> warnings;
         try {
-            warnings = RuleLint.lint(result.ruleSet(), file);
+            warnings = RuleLint.lint(ruleSet, file);
         } catch (IOException e) {
             err.println(file + ": cannot read the rules file again for --lint: " + e.getMessage());
             return Main.EXIT_INVALID;

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "nfqwall", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Application-layer firewall behind iptables NFQUEUE: HTTP host and URL rules.",
-        subcommands = {CheckCommand.class, ExplainCommand.class, IptablesCommand.class, RunCommand.class,
+        subcommands = {CheckCommand.class, ExplainCommand.class, IptablesCommand.class, RoutingCommand.class,
+            ShapingCommand.class, RunCommand.class,
             ReloadCommand.class, StatsCommand.class, StatusCommand.class, BlockCommand.class, UnblockCommand.class,
             BlocksCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -48,6 +49,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, explain, iptables, run, reload, stats, status, block, unblock or blocks");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, explain, iptables, routing, shaping, run, reload, stats, status, block, unblock or blocks");
     }
 }

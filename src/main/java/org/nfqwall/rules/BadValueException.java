@@ -4,7 +4,7 @@ package org.nfqwall.rules;
  * A value in a rules file is wrong; the message says what is wrong and what is expected, and the
  * reader that caught it adds the file, line and column of the node.
  */
-final class BadValueException extends Exception {
+public final class BadValueException extends Exception {
     private static final long serialVersionUID = 1L;
 
     BadValueException(String message) {

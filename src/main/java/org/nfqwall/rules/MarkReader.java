@@ -35,8 +35,8 @@ final class MarkReader {
     private static final List<String> SHAPE_KEYS = List.of("rate", "ceil", "prio");
     /** The kernel's own tables: 253 default, 254 main, 255 local (and 0, unspecified). */
     private static final String RESERVED_TABLES = "0, 253 (default), 254 (main) and 255 (local)";
-    /** Longest interface name: {@value} (IFNAMSIZ 16 with its terminating zero). */
-    static final int MAX_DEVICE_NAME = 15;
+    /** Longest interface name: {@value}. */
+    static final int MAX_DEVICE_NAME = DeviceNames.MAX_LENGTH;
 
     private final RuleFileReader file;
     private final Problems problems;
@@ -168,14 +168,8 @@ final class MarkReader {
         if (text == null) {
             return null;
         }
-        boolean bad = text.length() > MAX_DEVICE_NAME || text.equals(".") || text.equals("..");
-        for (int i = 0; i < text.length() && !bad; i++) {
-            char c = text.charAt(i);
-            bad = c <= ' ' || c == '/' || c == ':' || c >= 0x7F;
-        }
-        if (bad) {
-            problems.at(node, "bad dev " + YamlValues.quote(text) + ", expected a network device name of 1 to "
-                    + MAX_DEVICE_NAME + " characters without spaces, '/' or ':' (e.g. wg0, eth1)");
+        if (!DeviceNames.isValid(text)) {
+            problems.at(node, "bad dev " + YamlValues.quote(text) + ", " + DeviceNames.EXPECTED);
             return null;
         }
         return text;

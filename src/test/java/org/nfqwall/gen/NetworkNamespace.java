@@ -46,6 +46,20 @@ final class NetworkNamespace implements AutoCloseable {
         return new NetworkNamespace(name);
     }
 
+    /** The namespace's name, for {@code ip -n NAME} or {@code ip link set ... netns NAME}. */
+    String name() {
+        return name;
+    }
+
+    /** Runs a command in the host's namespace (to wire namespaces together), failing the test unless it succeeds. */
+    static String hostExecOk(String... command) {
+        Result r = run(null, command);
+        if (!r.ok()) {
+            fail(String.join(" ", command) + " failed with exit " + r.exitCode() + ": " + r.stderr().strip());
+        }
+        return r.stdout();
+    }
+
     /** Runs a command inside the namespace, feeding it {@code stdin} (may be null). */
     Result exec(String stdin, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
