@@ -11,16 +11,23 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import org.nfqwall.engine.DecisionListener;
 import org.nfqwall.engine.Engine;
+import org.nfqwall.engine.Steered;
+import org.nfqwall.engine.SteeringAdder;
+import org.nfqwall.nfq.IpsetSocket;
 import org.nfqwall.nfq.NfqException;
 import org.nfqwall.nfq.PacketBatch;
 import org.nfqwall.nfq.QueueSocket;
 import org.nfqwall.rules.Addresses;
 import org.nfqwall.rules.BlockSet;
+import org.nfqwall.rules.Facts;
+import org.nfqwall.rules.Rule;
 import org.nfqwall.rules.RuleError;
 import org.nfqwall.rules.RuleLoadResult;
 import org.nfqwall.rules.RuleSet;
 import org.nfqwall.rules.RulesLoader;
+import org.nfqwall.rules.Verdict;
 import org.nfqwall.stats.Counter;
 import org.nfqwall.stats.Counters;
 import org.nfqwall.stats.KernelQueueStats;
@@ -80,6 +87,8 @@ public final class Daemon {
         try (log) {
             RuleDecisionCounts ruleCounts = new RuleDecisionCounts();
             KernelBlocks kernel = KernelBlocks.system();
+            createSteeringSets(kernel, loaded.ruleSet(), log);
+            reloader.beforeSwap(rs -> createSteeringSets(kernel, rs, log));
             BlockCommands blockCommands = new BlockCommands(blocks, new BlockStore(options.stateDir()), kernel, log::info,
                     System::currentTimeMillis);
             try {
@@ -95,7 +104,8 @@ public final class Daemon {
                 t.setDaemon(true);
                 return t;
             });
-            QueueWorkers workers = workers(sockets, ruleCounts, log, kernel, cuts);
+            List<IpsetSteeringAdder> adders = new ArrayList<>();
+            QueueWorkers workers = workers(sockets, ruleCounts, log, kernel, cuts, adders);
             MetricsServer metrics;
             try {
                 metrics = startMetrics(workers, log, ruleCounts);
@@ -143,6 +153,7 @@ public final class Daemon {
             }
             workers.start();
             workers.join();
+            adders.forEach(IpsetSteeringAdder::close);
             control.close();
             cuts.shutdown();
             if (metrics != null) {
@@ -166,14 +177,24 @@ public final class Daemon {
      * several workers by design: the decision listeners and the block-cut executor.
      */
     private QueueWorkers workers(List<QueueSocket> sockets, RuleDecisionCounts ruleCounts, DecisionLog log,
-            KernelBlocks kernel, ExecutorService cuts) {
+            KernelBlocks kernel, ExecutorService cuts, List<IpsetSteeringAdder> adders) {
         List<QueueWorkers.Lane> lanes = new ArrayList<>();
+        DecisionListener listener = new DecisionListener() {
+            @Override
+            public void decided(Facts f, Rule rule, Verdict verdict, int mark) {
+                decided(f, rule, verdict, mark, Steered.NONE);
+            }
+
+            @Override
+            public void decided(Facts f, Rule rule, Verdict verdict, int mark, Steered steered) {
+                ruleCounts.decided(f, rule, verdict, mark);
+                log.decided(f, rule, verdict, mark, steered);
+            }
+        };
         for (QueueSocket socket : sockets) {
             Counters counters = new Counters();
-            Engine engine = new Engine(options.engine(), rules, blocks, counters, new RuleCounters(), (f, rule, verdict, mark) -> {
-                ruleCounts.decided(f, rule, verdict, mark);
-                log.decided(f, rule, verdict, mark);
-            });
+            Engine engine = new Engine(options.engine(), rules, blocks, counters, new RuleCounters(), listener,
+                    steeringAdder(socket.config().queueNumber(), log, adders));
             QueueWorker worker = new QueueWorker(socket, PacketBatch.allocate(socket.config()), engine)
                     .watchBlocks(blocks, (sh, sl, dh, dl, proto, sp, dp, block) -> cuts.execute(() -> {
                         String e = kernel.cut(sh, sl, dh, dl, proto, sp, dp);
@@ -183,6 +204,35 @@ public final class Daemon {
             lanes.add(new QueueWorkers.Lane(socket.config().queueNumber(), socket, counters, engine, worker));
         }
         return new QueueWorkers(lanes);
+    }
+
+    /**
+     * The worker's own ipset socket for steering adds. If it cannot be opened the daemon runs on
+     * (fail-open) without steering adds, which are counted as failed, and says so.
+     */
+    private static SteeringAdder steeringAdder(int queue, DecisionLog log, List<IpsetSteeringAdder> adders) {
+        try {
+            IpsetSteeringAdder adder = new IpsetSteeringAdder(IpsetSocket.open());
+            adders.add(adder);
+            return adder;
+        } catch (NfqException e) {
+            log.info("nfqwall: queue " + queue + ": " + e.getMessage() + "; steering marks are applied, but no address"
+                    + " is added to their sets (counted in steer_add_failed); nfqwall runs on");
+            return SteeringAdder.NONE;
+        }
+    }
+
+    /**
+     * Creates the steering sets of {@code rs} unless they exist (entries kept), off the packet
+     * path: at start and before each reload's swap. A failure is logged with what to fix; the
+     * daemon runs on (fail-open): the marks still apply at decisions, only the sets stay empty.
+     */
+    static void createSteeringSets(KernelBlocks kernel, RuleSet rs, DecisionLog log) {
+        for (String e : kernel.createSteeringSets(rs)) {
+            log.info("nfqwall: cannot create a steering set: " + e + "; nfqwall runs on, but connections to the"
+                    + " steered hosts are not marked from their first packet (adds counted in steer_set_missing)."
+                    + " Fix: install ipset and give nfqwall CAP_NET_ADMIN, or create the sets with 'nfqwall routing'");
+        }
     }
 
     /** {@code queue 6} for one queue (the form scripts have always read), {@code queues 0-3} for several. */

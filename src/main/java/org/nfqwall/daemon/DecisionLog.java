@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.nfqwall.engine.DecisionListener;
+import org.nfqwall.engine.Steered;
 import org.nfqwall.rules.Facts;
 import org.nfqwall.rules.Rule;
 import org.nfqwall.rules.Verdict;
@@ -98,6 +99,11 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
 
     @Override
     public void decided(Facts f, Rule rule, Verdict verdict, int mark) {
+        decided(f, rule, verdict, mark, Steered.NONE);
+    }
+
+    @Override
+    public void decided(Facts f, Rule rule, Verdict verdict, int mark, Steered steered) {
         if (!logAll && rule == null && verdict == Verdict.ACCEPT) {
             return;
         }
@@ -116,8 +122,8 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
                 unreported += pending;
             }
         }
-        String line = format == LogFormat.JSON ? EveJson.decision(now, f, rule, verdict, mark)
-                : TextLine.decision(now, f, rule, verdict, mark);
+        String line = format == LogFormat.JSON ? EveJson.decision(now, f, rule, verdict, mark, steered)
+                : TextLine.decision(now, f, rule, verdict, mark, steered);
         if (!lines.offer(new Entry(DECISION, line))) {
             suppress();
         }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.nfqwall.control.Json;
+import org.nfqwall.engine.Steered;
 import org.nfqwall.rules.Addresses;
 import org.nfqwall.rules.Facts;
 import org.nfqwall.rules.Protocol;
@@ -38,6 +39,16 @@ public final class EveJson {
 
     /** The line for one decision; {@code rule} null means the rules file's default decided. */
     public static String decision(Instant time, Facts f, Rule rule, Verdict verdict, int mark) {
+        return decision(time, f, rule, verdict, mark, Steered.NONE);
+    }
+
+    /**
+     * The line for one decision by a rule whose mark routes or steers: {@code nfqwall.steer} is
+     * {@code "now"} (the mark is on the connection) or {@code "next"} (the live connection goes on
+     * unmarked; its server address is in the mark's set for the next ones); absent for
+     * {@link Steered#NONE}.
+     */
+    public static String decision(Instant time, Facts f, Rule rule, Verdict verdict, int mark, Steered steered) {
         StringBuilder sb = new StringBuilder(320);
         header(sb, time, "nfqwall");
         sb.append(",\"src_ip\":");
@@ -66,6 +77,9 @@ public final class EveJson {
             sb.append(mark & 0xFFFFFFFFL);
         } else {
             sb.append("null");
+        }
+        if (steered.label() != null) {
+            sb.append(",\"steer\":\"").append(steered.label()).append('"');
         }
         if (f.applicationKnown && f.hostCount > 1) {
             // Host header and absolute-form target disagree: both were matched, so show both.

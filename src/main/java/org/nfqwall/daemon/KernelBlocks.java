@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.nfqwall.gen.IptablesRuleset;
+import org.nfqwall.gen.SteeringSets;
 import org.nfqwall.rules.Addresses;
 import org.nfqwall.rules.Block;
 import org.nfqwall.rules.MarkBits;
+import org.nfqwall.rules.RuleSet;
 
 /**
  * The kernel side of timed blocks, through the {@code ipset} and {@code conntrack} commands:
@@ -41,10 +43,21 @@ class KernelBlocks {
 
     /** Creates the four sets unless they exist; returns the errors (empty when all is well). */
     List<String> createSets() {
+        return runAll(IptablesRuleset.ipsetCreateCommands());
+    }
+
+    /**
+     * Creates the steering sets of {@code rules} (one per steering mark and family) unless they
+     * exist; existing sets keep their entries. Returns the errors (empty when all is well).
+     */
+    List<String> createSteeringSets(RuleSet rules) {
+        return runAll(SteeringSets.createCommands(rules));
+    }
+
+    private List<String> runAll(List<List<String>> commands) {
         List<String> errors = new ArrayList<>();
-        for (List<String> create : IptablesRuleset.ipsetCreateCommands()) {
-            List<String> cmd = new ArrayList<>(create);
-            String e = runner.run(cmd);
+        for (List<String> command : commands) {
+            String e = runner.run(new ArrayList<>(command));
             if (e != null) {
                 errors.add(e);
             }

@@ -3,6 +3,7 @@ package org.nfqwall.daemon;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.nfqwall.control.RuleSetDiff;
 import org.nfqwall.rules.RuleError;
 import org.nfqwall.rules.RuleLoadResult;
@@ -20,6 +21,7 @@ import org.nfqwall.rules.RulesLoader;
 public final class RuleReloader {
     private final AtomicReference<RuleSet> rules;
     private volatile Path file;
+    private volatile Consumer<RuleSet> beforeSwap = rs -> { };
 
     /**
      * What one reload did.
@@ -41,6 +43,16 @@ public final class RuleReloader {
         this.file = file;
     }
 
+    /**
+     * Runs {@code action} with each new rule set just before it is swapped in (not for dry runs or
+     * files with errors), on the reloading thread: for kernel state the new rules need, such as
+     * their steering sets. It must not throw; what fails is its to report.
+     */
+    public RuleReloader beforeSwap(Consumer<RuleSet> action) {
+        this.beforeSwap = action;
+        return this;
+    }
+
     /** The file SIGHUP reloads. */
     public Path file() {
         return file;
@@ -60,6 +72,7 @@ public final class RuleReloader {
         if (dryRun) {
             return new Outcome(target, List.of(), result.ruleSet(), diff, false);
         }
+        beforeSwap.accept(result.ruleSet());
         rules.set(result.ruleSet());
         file = target;
         return new Outcome(target, List.of(), result.ruleSet(), diff, true);

@@ -1,6 +1,7 @@
 package org.nfqwall.daemon;
 
 import java.time.Instant;
+import org.nfqwall.engine.Steered;
 import org.nfqwall.rules.Addresses;
 import org.nfqwall.rules.Facts;
 import org.nfqwall.rules.Rule;
@@ -20,6 +21,11 @@ public final class TextLine {
 
     /** The line for one decision; {@code rule} null means the rules file's default decided. */
     public static String decision(Instant time, Facts f, Rule rule, Verdict verdict, int mark) {
+        return decision(time, f, rule, verdict, mark, Steered.NONE);
+    }
+
+    /** As {@link #decision(Instant, Facts, Rule, Verdict, int)}, ending in {@code steer=now} or {@code steer=next} for a routing or steering mark. */
+    public static String decision(Instant time, Facts f, Rule rule, Verdict verdict, int mark, Steered steered) {
         StringBuilder sb = new StringBuilder(160);
         sb.append(time).append(' ').append(verdict.name());
         if (verdict == Verdict.MARK) {
@@ -44,6 +50,9 @@ public final class TextLine {
             sb.append(" rule=").append(rule.name()).append(" line=").append(rule.line());
         } else {
             sb.append(" rule=(default)");
+        }
+        if (steered.label() != null) {
+            sb.append(" steer=").append(steered.label());
         }
         return sb.toString();
     }

@@ -21,6 +21,14 @@ public interface DecisionListener {
      */
     void decided(Facts facts, Rule rule, Verdict verdict, int mark);
 
+    /**
+     * As {@link #decided(Facts, Rule, Verdict, int)}, also saying what a routing or steering mark
+     * did to the connection; the engine calls this one. By default the steering is ignored.
+     */
+    default void decided(Facts facts, Rule rule, Verdict verdict, int mark, Steered steered) {
+        decided(facts, rule, verdict, mark);
+    }
+
     /** A listener that ignores decisions. */
     DecisionListener NONE = (facts, rule, verdict, mark) -> { };
 }

@@ -27,6 +27,9 @@ import org.nfqwall.stats.RuleCounters;
  * matches drops the flow for good, logged with the block's rule {@code block:ID}. They are read
  * through their own reference; with none, that is one volatile read and no allocation.
  *
+ * <p>A decision by a rule whose mark routes or steers goes through {@link Steering} first: it
+ * records the server address in the mark's set and may keep a routing mark off a live connection.
+ *
  * <p>Owned by one worker thread, like its engine. The rule set is read once per decision.
  */
 final class Decisions {
@@ -35,6 +38,7 @@ final class Decisions {
     private final Counters counters;
     private final DecisionListener listener;
     private final RuleCounters ruleCounters;
+    private final Steering steering;
     private final Facts facts = new Facts();
     /** The rule set {@link #ruleCounters} is laid out for. */
     private RuleSet counted;
@@ -42,8 +46,9 @@ final class Decisions {
     private int packetBytes;
 
     Decisions(AtomicReference<RuleSet> rules, AtomicReference<BlockSet> blocks, Counters counters,
-            RuleCounters ruleCounters, DecisionListener listener) {
+            RuleCounters ruleCounters, DecisionListener listener, Steering steering) {
         this.rules = rules;
+        this.steering = steering;
         this.blocks = blocks;
         this.counters = counters;
         this.ruleCounters = ruleCounters;
@@ -168,7 +173,8 @@ final class Decisions {
             counters.increment(Counter.DECIDED_BY_DEFAULT);
         }
         countForRule(rs, idx);
-        listener.decided(facts, rule, v, ruleMark);
+        Steered steered = v == Verdict.MARK && rule != null ? steering.decided(rs, idx, facts, mark) : Steered.NONE;
+        listener.decided(facts, rule, v, ruleMark, steered);
         int keep = mark & ~MarkBits.RESERVED_MASK;
         int leave = offload ? MarkBits.VERDICT | MarkBits.OFFLOAD : 0;
         if (offload && (v == Verdict.ACCEPT || v == Verdict.MARK)) {
@@ -183,6 +189,10 @@ final class Decisions {
                 return PacketVerdict.encode(PacketVerdict.REPEAT, keep | MarkBits.VERDICT | MarkBits.REJECT);
             case MARK:
                 counters.increment(Counter.DECIDED_MARK);
+                if (steered == Steered.NEXT) {
+                    // A routing mark is not put on a live connection: it goes on unmarked.
+                    return offload ? PacketVerdict.encode(PacketVerdict.REPEAT, keep | leave) : PacketVerdict.ACCEPTED;
+                }
                 return PacketVerdict.encode(PacketVerdict.REPEAT,
                         (keep & ~rs.markMask()) | ruleMark | MarkBits.VERDICT | leave);
             default:

@@ -58,6 +58,7 @@ public final class Engine {
     private final DatagramInspection datagrams;
     private final FlowTable.SlotListener releaseSlot;
     private final RuleCounters ruleCounters;
+    private final Steering steering;
 
     private final Facts cutFacts = new Facts();
     /** The packet being decided has no checksum yet ({@link #SKB_CSUM_NOT_READY}). */
@@ -76,13 +77,24 @@ public final class Engine {
     /** An engine that also drops what the timed blocks in {@code blocks} match, before the rules. */
     public Engine(EngineConfig config, AtomicReference<RuleSet> rules, AtomicReference<BlockSet> blocks,
             Counters counters, RuleCounters ruleCounters, DecisionListener listener) {
+        this(config, rules, blocks, counters, ruleCounters, listener, SteeringAdder.NONE);
+    }
+
+    /**
+     * An engine that also steers: puts the server addresses of hosts decided by steering rules,
+     * and those DNS answers name for them, into the kernel sets through {@code steeringAdder}
+     * (owned by this engine's worker). See {@link Steering}.
+     */
+    public Engine(EngineConfig config, AtomicReference<RuleSet> rules, AtomicReference<BlockSet> blocks,
+            Counters counters, RuleCounters ruleCounters, DecisionListener listener, SteeringAdder steeringAdder) {
         this.counters = counters;
         this.ruleCounters = ruleCounters;
         this.verifyChecksums = config.verifyChecksums();
         this.table = new FlowTable(config.flowCapacity(), config.flowIdleSeconds());
         this.pool = BufferPool.withBudget(config.streamBufferBytes(), config.bufferBudgetBytes());
         this.flows = new FlowState[config.flowCapacity()];
-        this.decisions = new Decisions(rules, blocks, counters, ruleCounters, listener);
+        this.steering = new Steering(steeringAdder, counters);
+        this.decisions = new Decisions(rules, blocks, counters, ruleCounters, listener, steering);
         this.streams = new StreamInspection(decisions, counters, config.maxHeadBytes(), config.maxClientHelloBytes());
         this.datagrams = new DatagramInspection(decisions, counters, config.maxClientHelloBytes());
         this.releaseSlot = slot -> flows[slot].release();
@@ -134,6 +146,9 @@ public final class Engine {
             counters.increment(Counter.OTHER_PROTOCOLS);
             return PacketVerdict.ACCEPTED;
         }
+        if (!tcp && view.srcPort == Steering.DNS_PORT) {
+            return dnsAnswer(buf);
+        }
         decisions.begin(view);
         decisions.packet(onWire);
         int slot = table.find(view, nowNanos);
@@ -171,6 +186,21 @@ public final class Engine {
             table.remove(slot);
         }
         return verdict;
+    }
+
+    /**
+     * A UDP packet from port 53: a DNS answer, read for steering and accepted unchanged, whatever
+     * it says. It is a reply, so it takes no flow-table slot and is not inspected as a flow.
+     * One with a wrong checksum is not read (the receiver drops it; a forger must not fill sets).
+     */
+    private long dnsAnswer(ByteBuffer buf) {
+        if (view.payloadMissing == 0 && !(view.payloadLength > 0 && badChecksum(buf))) {
+            steering.dnsAnswer(buf, view.payloadOffset, view.payloadLength, decisions.ruleSet());
+        } else {
+            counters.increment(Counter.DNS_PACKETS);
+            counters.increment(Counter.DNS_MALFORMED);
+        }
+        return PacketVerdict.ACCEPTED;
     }
 
     /** Forgets idle flows, a bounded amount of work per call; call about once a second. */

@@ -194,6 +194,21 @@ public final class Rule {
         return hosts;
     }
 
+    /** The compiled {@code host_regex:} condition, or null; for {@link SteeringHosts}. */
+    RegexCondition hostRegexCondition() {
+        return hostRegex;
+    }
+
+    /**
+     * This rule with only its {@code host:}/{@code host_file:} and {@code host_regex:} conditions
+     * (same name, line, verdict and mark): what a DNS answer, which names a host and nothing else,
+     * can be matched against ({@link SteeringHosts}).
+     */
+    Rule hostConditionsOnly() {
+        return new Rule(name, line, column, verdict, mark, markName, null, null, null, null, hosts, null, null, null,
+                null, null, hostRegex, null);
+    }
+
     /** The compiled {@code path:} globs, or null; for the rule index. Do not modify. */
     PathGlob[] pathGlobArray() {
         return paths;

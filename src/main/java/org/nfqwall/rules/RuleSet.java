@@ -29,6 +29,11 @@ public final class RuleSet {
     private final Map<String, MarkDefinition> markDefinitions;
     /** Per rule: the steering of its mark verdict, or null (most rules). */
     private final MarkSteering[] steering;
+    /** Per rule: its mark verdict's mark has a routing table. */
+    private final boolean[] routes;
+    /** The values of the marks that have a routing table. */
+    private final int[] routingMarks;
+    private final SteeringHosts steeringHosts;
     private final ListStats lists;
     private final RuleIndex index;
 
@@ -44,12 +49,17 @@ public final class RuleSet {
         this.markDefinitions = markDefinitions;
         this.lists = lists;
         this.steering = new MarkSteering[this.rules.length];
+        this.routes = new boolean[this.rules.length];
         for (int i = 0; i < this.rules.length; i++) {
             Rule r = this.rules[i];
             MarkDefinition m = r.verdict() == Verdict.MARK ? markDefinition(r.mark()) : null;
             steering[i] = m == null ? null : m.steering();
+            routes[i] = m != null && m.route() != null;
         }
+        this.routingMarks = markDefinitions.values().stream().filter(m -> m.route() != null)
+                .mapToInt(MarkDefinition::value).distinct().toArray();
         this.index = new RuleIndex(this.rules);
+        this.steeringHosts = new SteeringHosts(this.rules, steering);
     }
 
     /** Verdict when no rule matches: {@link Verdict#ACCEPT} or {@link Verdict#DROP}. */
@@ -112,6 +122,41 @@ public final class RuleSet {
      */
     public MarkSteering steering(int index) {
         return index < 0 ? null : steering[index];
+    }
+
+    /**
+     * True when the rule at {@code index} marks with a mark that has a routing table: such a mark
+     * must not be put on a live connection (a new route mid-connection breaks it). Allocates nothing.
+     */
+    public boolean routes(int index) {
+        return index >= 0 && routes[index];
+    }
+
+    /** True when {@code markValue} is the value of a named mark with a routing table. Allocates nothing. */
+    public boolean routesMark(int markValue) {
+        for (int v : routingMarks) {
+            if (v == markValue) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The index of the first rule whose verdict is a steering mark ({@link #steering} not null)
+     * and whose {@code host:}, {@code host_file:} and {@code host_regex:} conditions hold for
+     * {@code host} (canonical form: lower case, no trailing dot), or {@link #NO_MATCH}. The rule's
+     * other conditions are ignored: this is for a DNS answer, which names a host and nothing else.
+     * Rules without a host condition never match. Indexed like {@link #match}; allocates nothing
+     * (RE2/J aside).
+     */
+    public int steeringRuleForHost(String host) {
+        return steeringHosts.match(host);
+    }
+
+    /** True when some steering rule has a host condition, so DNS answers can steer. */
+    public boolean steersByHost() {
+        return !steeringHosts.isEmpty();
     }
 
     /** The file the rules came from, as given to the loader. */

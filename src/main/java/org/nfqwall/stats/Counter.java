@@ -59,5 +59,25 @@ public enum Counter {
     DECIDED_REJECT,
     DECIDED_MARK,
     /** Decisions taken by the default verdict (no rule matched). */
-    DECIDED_BY_DEFAULT
+    DECIDED_BY_DEFAULT,
+    /** Server addresses put into (or renewed in) a steering mark's ipset: by decisions and by DNS answers. */
+    STEER_ADDED,
+    /** Steering adds refused because the mark's ipset does not exist. */
+    STEER_SET_MISSING,
+    /** Steering adds refused because the mark's ipset is full (its {@code max:}). */
+    STEER_SET_FULL,
+    /** Steering adds that failed otherwise (the daemon logs the first reason). */
+    STEER_ADD_FAILED,
+    /** Decisions for a routing mark whose live connection was left unmarked: the next connections are steered. */
+    STEER_DEFERRED,
+    /** UDP packets from port 53 read as DNS answers (always accepted unchanged). */
+    DNS_PACKETS,
+    /** Of those, responses with one question that were read. */
+    DNS_RESPONSES,
+    /** Of those, packets that are no DNS response nfqwall reads: malformed, a query, or not one question. */
+    DNS_MALFORMED,
+    /** Addresses from DNS answers put into a steering mark's ipset. */
+    DNS_STEERED_ADDRESSES,
+    /** Addresses of steered DNS answers left out: beyond the cap per answer, or records not read. */
+    DNS_ADDRESSES_OVER_CAP
 }
