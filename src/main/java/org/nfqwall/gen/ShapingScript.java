@@ -14,8 +14,11 @@ import org.nfqwall.rules.RuleSet;
  * Writes the POSIX sh scripts that shape what leaves one device by the marks of a rules file
  * ({@link #apply}) and take the shaping down again ({@link #remove}): an HTB root qdisc, a parent
  * class at the link rate, one class per mark with {@code shape:}, a default class for everything
- * else, and a {@code u32 match mark} filter per shaped mark ({@code cls_u32} reads the packet
- * mark; kernels without {@code cls_fw} have no other way). Pure functions; thread-safe.
+ * else, and a {@code cls_bpf} filter per shaped mark: a classic BPF program that reads the
+ * packet mark ({@link #markFilterProgram}). Not {@code u32 match mark}: cls_u32 reads the mark
+ * only in kernels built with {@code CONFIG_CLS_U32_MARK}; others (this project's among them)
+ * accept the filter, drop the mark key and put every packet in the class. Nor {@code cls_fw},
+ * which not every kernel has. Pure functions; thread-safe.
  *
  * <p>Class ids, fixed so that {@code tc -s class show} reads the same every time: {@code 1:1} the
  * link, {@code 1:2} everything unmarked (HTB's default), and {@code 1:10}, {@code 1:11}, ... (hex,
@@ -114,13 +117,30 @@ public record ShapingScript(String rulesFile, RuleSet rules, String dev, String 
             MarkDefinition m = shaped.get(i);
             MarkShape s = m.shape();
             d.comment("Mark " + m.name() + " (" + hex(m.value()) + "/" + mask + "): rate " + s.rate() + ", ceil " + s.ceil()
-                    + ", prio " + s.prio() + ".");
+                    + ", prio " + s.prio() + "; the filter's BPF program tests mark & " + mask + " == " + hex(m.value()) + ".");
             d.line("tc class add dev " + q + " parent " + LINK_CLASS + " classid " + markClass(i) + " htb rate " + s.rate()
                     + " ceil " + s.ceil() + " prio " + s.prio());
-            d.line("tc filter add dev " + q + " parent 1: protocol all prio 1 u32 match mark " + hex(m.value()) + " " + mask
-                    + " flowid " + markClass(i));
+            d.line("tc filter add dev " + q + " parent 1: protocol all prio 1 bpf bytecode '"
+                    + markFilterProgram(m.value(), rules.markMask()) + "' flowid " + markClass(i));
         }
         return d.toString();
+    }
+
+    /**
+     * The classic BPF program, in tc's {@code bytecode} form ("COUNT,CODE JT JF K,..."), that
+     * matches packets whose {@code mark & mask == value}:
+     * <pre>
+     *   ld  mark            (code 0x20: BPF_LD|BPF_W|BPF_ABS at SKF_AD_OFF + SKF_AD_MARK, -4096 + 20)
+     *   and #mask           (0x54: BPF_ALU|BPF_AND|BPF_K)
+     *   jeq #value, 0, 1    (0x15: BPF_JMP|BPF_JEQ|BPF_K)
+     *   ret #-1             (0x06: BPF_RET|BPF_K; -1 = the filter's own flowid)
+     *   ret #0              (no match: the next filter, else HTB's default class)
+     * </pre>
+     */
+    public static String markFilterProgram(int value, int mask) {
+        long markLoad = 0x1_0000_0000L - 4096 + 20;
+        return "5,32 0 0 " + markLoad + ",84 0 0 " + Integer.toUnsignedString(mask) + ",21 0 1 "
+                + Integer.toUnsignedString(value) + ",6 0 0 4294967295,6 0 0 0";
     }
 
     /** The script that deletes the root qdisc, and with it every class and filter apply added. */
