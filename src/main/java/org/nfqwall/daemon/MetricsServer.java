@@ -269,6 +269,16 @@ public final class MetricsServer implements AutoCloseable {
             case QUIC_UNREADABLE -> "QUIC flows whose ClientHello could not be read.";
             case BITTORRENT -> "Flows that started with the BitTorrent handshake.";
             case DECIDED_BY_DEFAULT -> "Decisions taken by the rules file's default (no rule matched).";
+            case STEER_ADDED -> "Server addresses put into (or renewed in) a steering mark's ipset, by decisions and DNS answers.";
+            case STEER_SET_MISSING -> "Steering adds refused: the mark's ipset does not exist (see the start log).";
+            case STEER_SET_FULL -> "Steering adds refused: the mark's ipset is full (its steer max).";
+            case STEER_ADD_FAILED -> "Steering adds that failed for another reason.";
+            case STEER_DEFERRED -> "Routing-mark decisions that left the live connection unmarked (the next connections are steered).";
+            case DNS_PACKETS -> "UDP packets from port 53 read as DNS answers (always accepted unchanged).";
+            case DNS_RESPONSES -> "DNS responses with one question that were read.";
+            case DNS_MALFORMED -> "Packets from UDP port 53 that are no DNS response nfqwall reads.";
+            case DNS_STEERED_ADDRESSES -> "Addresses from DNS answers put into a steering mark's ipset.";
+            case DNS_ADDRESSES_OVER_CAP -> "Addresses of steered DNS answers left out (over the cap per answer, or records not read).";
             default -> "Engine counter " + c.name() + " (org.nfqwall.stats.Counter).";
         };
     }

@@ -95,6 +95,14 @@ class DecisionLogTest {
     }
 
     @Test
+    void textLineEndsWithTheSteeringOfARoutingMark() {
+        String line = TextLine.decision(T, DecisionFacts.http("video.example.org", "GET", "/m"),
+                DecisionFacts.rule("video"), Verdict.MARK, 0x10, org.nfqwall.engine.Steered.NEXT);
+        assertTrue(line.startsWith("2026-11-23T18:30:00.123Z MARK(0x10) tcp "), line);
+        assertTrue(line.endsWith(" rule=video line=7 steer=next"), line);
+    }
+
+    @Test
     void jsonIsTheLineShapeWhenAskedFor() {
         try (DecisionLog log = stdoutLog(LogFormat.JSON, false, 0)) {
             log.decided(blocked(), DecisionFacts.rule("app2"), Verdict.DROP, 0);

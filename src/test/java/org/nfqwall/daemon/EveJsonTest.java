@@ -60,6 +60,17 @@ class EveJsonTest {
     }
 
     @Test
+    void aRoutingMarkSaysWhetherItIsOnTheConnectionNowOrOnTheNextOnes() {
+        Facts f = DecisionFacts.http("video.example.org", "GET", "/movie");
+        String next = EveJson.decision(T, f, DecisionFacts.rule("video"), Verdict.MARK, 16, org.nfqwall.engine.Steered.NEXT);
+        assertTrue(next.contains("\"rule_line\":7,\"mark\":16,\"steer\":\"next\"}"), next);
+        String now = EveJson.decision(T, f, DecisionFacts.rule("video"), Verdict.MARK, 16, org.nfqwall.engine.Steered.NOW);
+        assertTrue(now.contains("\"mark\":16,\"steer\":\"now\"}"), now);
+        String none = EveJson.decision(T, f, DecisionFacts.rule("video"), Verdict.MARK, 16, org.nfqwall.engine.Steered.NONE);
+        assertTrue(!none.contains("steer"), none);
+    }
+
+    @Test
     void tlsHasSniAlpnsAndEch() {
         Facts f = DecisionFacts.hello(Protocol.TLS, "blocked.example.org", List.of("h2", "http/1.1"));
         f.ech = true;
