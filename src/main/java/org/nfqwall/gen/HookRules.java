@@ -5,6 +5,7 @@ import static org.nfqwall.gen.IptablesOptions.hex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.nfqwall.rules.MarkBits;
 
 /**
  * The rules a ruleset adds to the admin's built-in chains, as rule specifications after
@@ -38,10 +39,14 @@ final class HookRules {
 
     /**
      * With {@code --restore-mark}: the rule inserted at the top of the hooked chain that
-     * restores the rule mark on every packet; else empty.
+     * restores the rule mark on every packet; else empty. A packet nfqwall handed back with a
+     * verdict (NF_REPEAT, {@link MarkBits#VERDICT} set) re-enters the chain at this rule: it
+     * must keep the mark of its verdict, which the restore would overwrite with the connection's
+     * old one (none, at a decision), so it is skipped.
      */
     static List<String> topRestores(IptablesOptions o) {
-        return o.restoreMark() ? List.of(o.chain() + " " + restoreMark(o)) : List.of();
+        return o.restoreMark() ? List.of(o.chain() + " -m mark ! --mark " + hex(MarkBits.VERDICT) + "/"
+                + hex(MarkBits.VERDICT) + " " + restoreMark(o)) : List.of();
     }
 
     /**
