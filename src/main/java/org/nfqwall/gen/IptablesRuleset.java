@@ -80,8 +80,8 @@ public final class IptablesRuleset {
         if (o.restoreMark()) {
             d.comment("--restore-mark: every packet of a marked connection, both directions, all protocols and ports,");
             d.comment("carries the rule mark " + (o.mangle() ? "before the routing decision" : "in " + o.chain())
-                    + " and for tc. Inserted at the top of " + o.chain() + "; a packet nfqwall handed back with a verdict");
-            d.comment("keeps the mark of its verdict.");
+                    + " and for tc. Inserted at the top of " + o.chain() + ".");
+            d.comment("A packet nfqwall handed back with a verdict (NF_REPEAT) keeps the mark of its verdict.");
             HookRules.topRestores(o).forEach(rule -> d.line("-I " + rule.replaceFirst(" ", " 1 ")));
         }
 
