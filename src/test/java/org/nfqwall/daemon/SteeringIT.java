@@ -41,6 +41,8 @@ class SteeringIT {
     private static final int HTTPS = 443;
     private static final int ROUTE_MARK = 0x10;
     private static final long DOWNLOAD_BYTES = 2_000_000;
+    /** TCP's initial congestion window on Linux, in segments (RFC 6928). */
+    private static final int INITIAL_WINDOW = 10;
     /** The server's test hosts (10.99.9.N / fd99:9::N). */
     private static final int PLAIN = 1;
     private static final int ROUTED = 2;
@@ -71,8 +73,10 @@ class SteeringIT {
         firewall = new FirewallUnderTest(lab, QUEUE);
         firewall.applyRulesetIn("PREROUTING", "--ports", HTTP + "," + HTTPS, "--restore-mark",
                 "--rules", rules.toString(), "--dns");
-        steering.applyGenerated("shaping", "--rules", rules.toString(), "--dev", Uplinks.FW_DEV_LAN,
-                "--rate", "1gbit");
+        // Downloads leave the firewall on lan0, uploads on wana (the default uplink).
+        for (String dev : List.of(Uplinks.FW_DEV_LAN, Uplinks.FW_DEV_A)) {
+            steering.applyGenerated("shaping", "--rules", rules.toString(), "--dev", dev, "--rate", "1gbit");
+        }
         firewall.start(rules, "--control", socket.toString(), "--state-dir", lab.workDir().resolve("state").toString());
     }
 
@@ -247,6 +251,32 @@ class SteeringIT {
 
     @Test
     @Order(8)
+    void uploadToAShapedHostFillsItsClassOnTheUplink() {
+        String slow = steering.classWithRate(Uplinks.FW_DEV_A, "20Mbit", "40Mbit");
+        String fast = steering.classWithRate(Uplinks.FW_DEV_A, "200Mbit", "1Gbit");
+        Path body = lab.workDir().resolve("upload.bin");
+        try {
+            java.nio.file.Files.write(body, new byte[(int) DOWNLOAD_BYTES]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, ClassCounters> before = steering.classes(Uplinks.FW_DEV_A);
+        ExecResult post = lab.exec(Node.CLIENT, T, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                "--max-time", "20", "-H", "Expect:", "--data-binary", "@" + body,
+                "--resolve", "slow.example.com:80:" + v4(SLOW), "http://slow.example.com/upload");
+        Map<String, ClassCounters> grown = steering.classesSince(Uplinks.FW_DEV_A, before);
+        System.out.println("SteeringIT: classes on wana during a 2 MB upload to slow.example.com: " + grown);
+        assertEquals("200", post.stdout(), post.describe());
+        assertTrue(grown.get(slow).bytes() >= DOWNLOAD_BYTES, grown.toString());
+        assertEquals(new ClassCounters(0, 0), grown.get(fast), grown.toString());
+        // Unmarked: what the client sent before the decision reached the connmark: the SYN, the
+        // handshake's ACK, and the segments queued behind the request head, at most the initial
+        // window of 10 segments (RFC 6928) since the server had acknowledged nothing yet.
+        assertTrue(grown.get(defaultClass(Uplinks.FW_DEV_A)).packets() <= 2 + INITIAL_WINDOW, grown.toString());
+    }
+
+    @Test
+    @Order(9)
     void reloadKeepsTheSetAndSteeringGoesOn() {
         List<String> remembered = steering.steeringSet(ROUTE_MARK, false);
         ExecResult reload = cli("reload");
@@ -260,6 +290,10 @@ class SteeringIT {
     }
 
     private static String defaultClass() {
-        return steering.defaultClass(Uplinks.FW_DEV_LAN);
+        return defaultClass(Uplinks.FW_DEV_LAN);
+    }
+
+    private static String defaultClass(String dev) {
+        return steering.defaultClass(dev);
     }
 }
