@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {CheckCommand.class, ExplainCommand.class, IptablesCommand.class, RoutingCommand.class,
             ShapingCommand.class, RunCommand.class,
             ReloadCommand.class, StatsCommand.class, StatusCommand.class, BlockCommand.class, UnblockCommand.class,
-            BlocksCommand.class, CommandLine.HelpCommand.class})
+            BlocksCommand.class, U32Command.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for input the user must fix (a rules file with errors, say). */
     public static final int EXIT_INVALID = 1;
@@ -49,6 +49,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, explain, iptables, routing, shaping, run, reload, stats, status, block, unblock or blocks");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, explain, iptables, routing,"
+                + " shaping, run, reload, stats, status, block, unblock, blocks or u32");
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.nfqwall.rules.MarkDefinition;
 import org.nfqwall.rules.Rule;
 import org.nfqwall.rules.RuleSet;
 import org.nfqwall.rules.Verdict;
@@ -23,7 +24,8 @@ import org.nfqwall.rules.Verdict;
  * @param added rules only in the new set
  * @param removed rules only in the old set (their line in the old file)
  * @param changed rules in both whose conditions, verdict or order differ, each with what changed
- * @param settings changes of {@code default} and {@code mark_mask}, e.g. {@code default: accept -> drop}
+ * @param settings changes of {@code default}, {@code mark_mask} and {@code marks:}, e.g.
+ *                 {@code default: accept -> drop}, {@code mark vpn: 0x10 -> 0x10, table 100}
  */
 public record RuleSetDiff(List<RuleChange> added, List<RuleChange> removed, List<RuleChange> changed,
                           List<String> settings) {
@@ -98,7 +100,26 @@ public record RuleSetDiff(List<RuleChange> added, List<RuleChange> removed, List
         if (before.markMask() != after.markMask()) {
             settings.add(String.format("mark_mask: 0x%x -> 0x%x", before.markMask(), after.markMask()));
         }
+        markChanges(before.markDefinitions(), after.markDefinitions(), settings);
         return new RuleSetDiff(added, removed, changed, settings);
+    }
+
+    /** Marks added, removed or changed (value, routing, steering, shaping), in file order. */
+    private static void markChanges(Map<String, MarkDefinition> before, Map<String, MarkDefinition> after,
+            List<String> settings) {
+        after.forEach((name, now) -> {
+            MarkDefinition was = before.get(name);
+            if (was == null) {
+                settings.add("mark " + name + ": added: " + now.describe());
+            } else if (!was.describe().equals(now.describe())) {
+                settings.add("mark " + name + ": " + was.describe() + " -> " + now.describe());
+            }
+        });
+        before.forEach((name, was) -> {
+            if (!after.containsKey(name)) {
+                settings.add("mark " + name + ": removed (was " + was.describe() + ")");
+            }
+        });
     }
 
     /** True when nothing would change. */

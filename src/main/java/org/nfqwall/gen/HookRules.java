@@ -39,14 +39,15 @@ final class HookRules {
 
     /**
      * With {@code --restore-mark}: the rule inserted at the top of the hooked chain that
-     * restores the rule mark on every packet; else empty. A packet nfqwall handed back with a
-     * verdict (NF_REPEAT, {@link MarkBits#VERDICT} set) re-enters the chain at this rule: it
-     * must keep the mark of its verdict, which the restore would overwrite with the connection's
-     * old one (none, at a decision), so it is skipped.
+     * restores the rule mark on every packet of a marked connection; else empty. It leaves
+     * alone a packet handed back with a verdict (its rule mark is the new decision, which the
+     * connmark does not hold yet) and the packets of unmarked connections (a mark a socket set,
+     * such as WireGuard's own, must survive).
      */
     static List<String> topRestores(IptablesOptions o) {
-        return o.restoreMark() ? List.of(o.chain() + " -m mark ! --mark " + hex(MarkBits.VERDICT) + "/"
-                + hex(MarkBits.VERDICT) + " " + restoreMark(o)) : List.of();
+        String verdict = hex(MarkBits.VERDICT) + "/" + hex(MarkBits.VERDICT);
+        return o.restoreMark() ? List.of(o.chain() + " -m mark ! --mark " + verdict + " -m connmark ! --mark 0x0/"
+                + hex(o.markMask()) + " " + restoreMark(o)) : List.of();
     }
 
     /**

@@ -80,8 +80,9 @@ public final class IptablesRuleset {
         if (o.restoreMark()) {
             d.comment("--restore-mark: every packet of a marked connection, both directions, all protocols and ports,");
             d.comment("carries the rule mark " + (o.mangle() ? "before the routing decision" : "in " + o.chain())
-                    + " and for tc. Inserted at the top of " + o.chain() + ".");
-            d.comment("A packet nfqwall handed back with a verdict (NF_REPEAT) keeps the mark of its verdict.");
+                    + " and for tc. Inserted at the top of " + o.chain() + ". Not a packet");
+            d.comment("handed back with a verdict (its new rule mark is not in the connmark yet), and not the packets of");
+            d.comment("unmarked connections (a mark a socket set, such as a VPN's own, stays).");
             HookRules.topRestores(o).forEach(rule -> d.line("-I " + rule.replaceFirst(" ", " 1 ")));
         }
 
@@ -233,7 +234,7 @@ public final class IptablesRuleset {
     private static void header(RestoreDocument d, IptablesOptions o, boolean remove) {
         d.comment("nfqwall: " + (remove ? "removes the ruleset that sends" : "sends")
                 + " TCP to ports " + o.portList()
-                + (o.udpPorts().isEmpty() ? "" : " and UDP to ports " + o.udpPortList())
+                + (o.udpPorts().isEmpty() ? "" : (o.dns() ? ", " : " and ") + "UDP to ports " + o.udpPortList())
                 + (o.dns() ? " and DNS answers" : "")
                 + " in " + o.placement() + " to NFQUEUE " + o.queueList()
                 + (o.ipv6() ? " (IPv6)." : " (IPv4)."));

@@ -32,7 +32,7 @@ final class RejectEnforcement {
         d.line("-A " + CHAIN + " -p tcp -j REJECT --reject-with tcp-reset");
         d.line("-A " + CHAIN + " -j DROP");
         d.comment("Inserted at the top of " + String.join(" and ", o.enforcementChains()) + ", where the packets go after "
-                + o.chain() + ": before your own rules,");
+                + o.placement() + ": before your own rules,");
         d.comment("so that none of them accepts a rejected connection.");
         jumps(o).forEach(rule -> d.line("-I " + rule.replaceFirst(" ", " 1 ")));
         d.line("COMMIT");

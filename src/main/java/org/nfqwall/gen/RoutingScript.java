@@ -2,7 +2,6 @@ package org.nfqwall.gen;
 
 import static org.nfqwall.gen.IptablesOptions.hex;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.nfqwall.rules.MarkDefinition;
 import org.nfqwall.rules.MarkRoute;
@@ -61,14 +60,10 @@ public final class RoutingScript {
             sets.forEach(create -> d.line(String.join(" ", create)));
         }
         String mask = hex(rules.markMask());
-        for (MarkDefinition m : rules.markDefinitions().values()) {
+        for (MarkDefinition m : routedMarks(rules)) {
             MarkRoute r = m.route();
-            if (r == null) {
-                continue;
-            }
             d.line("");
-            d.comment("Mark " + m.name() + " (" + hex(m.value()) + "/" + mask + "): table " + r.table() + ", preference "
-                    + priority(r) + (r.priority() == 0 ? " (the default)." : "."));
+            d.comment(title(m, mask) + ", preference " + priority(r) + (r.priority() == 0 ? " (the default)." : "."));
             if (!r.routesIpv4() && !r.routesIpv6()) {
                 d.comment("nfqwall writes no route (no via, via6 or dev): fill table " + r.table() + " yourself,");
                 d.comment("e.g. ip route add default via GATEWAY dev DEVICE table " + r.table() + ".");
@@ -116,13 +111,10 @@ public final class RoutingScript {
         d.comment("something could not be removed.");
         d.line("status=0");
         String mask = hex(rules.markMask());
-        for (MarkDefinition m : rules.markDefinitions().values()) {
+        for (MarkDefinition m : routedMarks(rules)) {
             MarkRoute r = m.route();
-            if (r == null) {
-                continue;
-            }
             d.line("");
-            d.comment("Mark " + m.name() + " (" + hex(m.value()) + "/" + mask + "): table " + r.table() + ".");
+            d.comment(title(m, mask) + ".");
             for (boolean ipv6 : new boolean[] {false, true}) {
                 String ip = ipv6 ? "ip -6" : "ip";
                 deleteOrReport(d, ip + " rule del " + mainRule(m, r, mask));
@@ -149,6 +141,16 @@ public final class RoutingScript {
         }
         d.line("exit $status");
         return d.toString();
+    }
+
+    /** The marks with a table, in file order. */
+    private static List<MarkDefinition> routedMarks(RuleSet rules) {
+        return rules.markDefinitions().values().stream().filter(m -> m.route() != null).toList();
+    }
+
+    /** {@code Mark vpn (0x10/0xff): table 100}, the comment above a mark's commands. */
+    private static String title(MarkDefinition m, String mask) {
+        return "Mark " + m.name() + " (" + hex(m.value()) + "/" + mask + "): table " + m.route().table();
     }
 
     /** {@code fwmark VALUE/MASK lookup TABLE priority P}. */

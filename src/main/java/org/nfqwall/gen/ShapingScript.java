@@ -14,11 +14,10 @@ import org.nfqwall.rules.RuleSet;
  * Writes the POSIX sh scripts that shape what leaves one device by the marks of a rules file
  * ({@link #apply}) and take the shaping down again ({@link #remove}): an HTB root qdisc, a parent
  * class at the link rate, one class per mark with {@code shape:}, a default class for everything
- * else, and a {@code cls_bpf} filter per shaped mark: a classic BPF program that reads the
- * packet mark ({@link #markFilterProgram}). Not {@code u32 match mark}: cls_u32 reads the mark
- * only in kernels built with {@code CONFIG_CLS_U32_MARK}; others (this project's among them)
- * accept the filter, drop the mark key and put every packet in the class. Nor {@code cls_fw},
- * which not every kernel has. Pure functions; thread-safe.
+ * else, and per shaped mark a {@code cls_bpf} filter whose classic BPF program compares the
+ * packet mark ({@link MarkFilterProgram}). Not {@code cls_fw}, which many kernels (this one) lack,
+ * and not {@code u32 match mark}: without {@code CONFIG_CLS_U32_MARK} (this kernel) tc accepts it
+ * and the kernel ignores it, so the filter matches every packet. Pure functions; thread-safe.
  *
  * <p>Class ids, fixed so that {@code tc -s class show} reads the same every time: {@code 1:1} the
  * link, {@code 1:2} everything unmarked (HTB's default), and {@code 1:10}, {@code 1:11}, ... (hex,
@@ -102,7 +101,10 @@ public record ShapingScript(String rulesFile, RuleSet rules, String dev, String 
         d.comment("The mark must be on every packet when it leaves: nfqwall iptables --restore-mark restores it from");
         d.comment("the connmark (both directions). Classes: " + LINK_CLASS + " the link, " + DEFAULT_CLASS
                 + " everything unmarked, 1:10, 1:11, ... the shaped");
-        d.comment("marks in file order. The first command that fails stops the script.");
+        d.comment("marks in file order. Each mark's filter is a classic BPF program (cls_bpf): it loads the packet");
+        d.comment("mark, ANDs the mark mask and matches when the result is the mark's value. (cls_u32's \"match mark\"");
+        d.comment("needs CONFIG_CLS_U32_MARK: without it the kernel ignores the test and matches every packet.)");
+        d.comment("The first command that fails stops the script.");
         d.line("set -e");
         d.comment("Applying again starts afresh: whatever root qdisc " + dev + " had is deleted first.");
         d.line("tc qdisc del dev " + q + " root 2>/dev/null || :");
@@ -117,30 +119,13 @@ public record ShapingScript(String rulesFile, RuleSet rules, String dev, String 
             MarkDefinition m = shaped.get(i);
             MarkShape s = m.shape();
             d.comment("Mark " + m.name() + " (" + hex(m.value()) + "/" + mask + "): rate " + s.rate() + ", ceil " + s.ceil()
-                    + ", prio " + s.prio() + "; the filter's BPF program tests mark & " + mask + " == " + hex(m.value()) + ".");
+                    + ", prio " + s.prio() + ".");
             d.line("tc class add dev " + q + " parent " + LINK_CLASS + " classid " + markClass(i) + " htb rate " + s.rate()
                     + " ceil " + s.ceil() + " prio " + s.prio());
-            d.line("tc filter add dev " + q + " parent 1: protocol all prio 1 bpf bytecode '"
-                    + markFilterProgram(m.value(), rules.markMask()) + "' flowid " + markClass(i));
+            d.line("tc filter add dev " + q + " parent 1: protocol all prio 1 bpf bytecode \""
+                    + MarkFilterProgram.bytecode(m.value(), rules.markMask()) + "\" flowid " + markClass(i));
         }
         return d.toString();
-    }
-
-    /**
-     * The classic BPF program, in tc's {@code bytecode} form ("COUNT,CODE JT JF K,..."), that
-     * matches packets whose {@code mark & mask == value}:
-     * <pre>
-     *   ld  mark            (code 0x20: BPF_LD|BPF_W|BPF_ABS at SKF_AD_OFF + SKF_AD_MARK, -4096 + 20)
-     *   and #mask           (0x54: BPF_ALU|BPF_AND|BPF_K)
-     *   jeq #value, 0, 1    (0x15: BPF_JMP|BPF_JEQ|BPF_K)
-     *   ret #-1             (0x06: BPF_RET|BPF_K; -1 = the filter's own flowid)
-     *   ret #0              (no match: the next filter, else HTB's default class)
-     * </pre>
-     */
-    public static String markFilterProgram(int value, int mask) {
-        long markLoad = 0x1_0000_0000L - 4096 + 20;
-        return "5,32 0 0 " + markLoad + ",84 0 0 " + Integer.toUnsignedString(mask) + ",21 0 1 "
-                + Integer.toUnsignedString(value) + ",6 0 0 4294967295,6 0 0 0";
     }
 
     /** The script that deletes the root qdisc, and with it every class and filter apply added. */

@@ -18,4 +18,41 @@ public record MarkDefinition(String name, int value, int line, MarkRoute route, 
     public static MarkDefinition plain(String name, int value, int line) {
         return new MarkDefinition(name, value, line, null, null, null);
     }
+
+    /**
+     * What the mark is, in one line for messages and diffs, e.g.
+     * {@code 0x10, table 100 via 10.8.0.1 dev wg0, steer 1h max 65536} or {@code 0x6}.
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder("0x").append(Integer.toHexString(value));
+        if (route != null) {
+            sb.append(", table ").append(route.table());
+            if (route.via() != null) {
+                sb.append(" via ").append(route.via());
+            }
+            if (route.via6() != null) {
+                sb.append(" via6 ").append(route.via6());
+            }
+            if (route.dev() != null) {
+                sb.append(" dev ").append(route.dev());
+            }
+            if (route.priority() != 0) {
+                sb.append(" priority ").append(route.priority());
+            }
+        }
+        if (steering != null) {
+            sb.append(", steer ").append(BlockDuration.format(steering.timeoutSeconds()))
+                    .append(" max ").append(steering.maxAddresses());
+        }
+        if (shape != null) {
+            sb.append(", shape ").append(shape.rate());
+            if (!shape.ceil().equals(shape.rate())) {
+                sb.append(" ceil ").append(shape.ceil());
+            }
+            if (shape.prio() != 0) {
+                sb.append(" prio ").append(shape.prio());
+            }
+        }
+        return sb.toString();
+    }
 }

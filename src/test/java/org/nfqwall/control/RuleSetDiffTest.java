@@ -97,6 +97,16 @@ class RuleSetDiffTest {
     }
 
     @Test
+    void reportsMarksAddedChangedAndRemoved() {
+        String after = BASE.replace("  shaped: 0x6\n", "  shaped: {value: 0x6, shape: {rate: 2mbit}}\n"
+                + "  vpn: {value: 0x10, table: 100, via: 10.8.0.1}\n");
+        assertEquals(List.of("~ mark shaped: 0x6 -> 0x6, shape 2mbit",
+                "~ mark vpn: added: 0x10, table 100 via 10.8.0.1, steer 1h00m max 65536"), diff(BASE, after));
+        assertEquals(List.of("~ mark shaped: 0x6, shape 2mbit -> 0x6",
+                "~ mark vpn: removed (was 0x10, table 100 via 10.8.0.1, steer 1h00m max 65536)"), diff(after, BASE));
+    }
+
+    @Test
     void travelsAsJson() throws Exception {
         String after = BASE.replace("verdict: reject", "verdict: drop") + "  - name: e\n    verdict: drop\n";
         RuleSetDiff d = RuleSetDiff.between(load(BASE), load(after));

@@ -81,7 +81,7 @@ class SteeringExampleIT {
         assertEquals(before, state(), "a plan without --apply must not change anything");
         String text = plan.stdout();
         for (String part : List.of("# 1. policy routing", "ip rule add fwmark 0x10", "ipset create nfqwall-mark-0x10",
-                "# 2a. ruleset, IPv4", "iptables-legacy-restore --noflush", "-I PREROUTING 1 -m mark ! --mark 0x80000000/0x80000000 -j CONNMARK --restore-mark",
+                "# 2a. ruleset, IPv4", "iptables-legacy-restore --noflush", "-I PREROUTING 1 -m mark ! --mark 0x80000000/0x80000000",
                 "--match-set nfqwall-mark-0x10 dst", "-p udp -m udp --sport 53 -j NFQWALL",
                 "# 2b. ruleset, IPv6", "ip6tables-legacy-restore --noflush", "nfqwall-mark6-0x10",
                 "# 3a. shaping of downloads", "tc qdisc add dev lan0", "# 3b. shaping of uploads", "dev wan0")) {
@@ -100,7 +100,7 @@ class SteeringExampleIT {
         String on = state();
         for (String part : List.of("fwmark 0x10", "lookup 100", "default via 10.8.0.1 dev wg0 table 100",
                 "default via fd00:8::1 dev wg0", "nfqwall-mark-0x10", "nfqwall-mark6-0x10",
-                "-A PREROUTING -m mark ! --mark 0x80000000/0x80000000 -j CONNMARK --restore-mark", "-j NFQUEUE --queue-num 10",
+                "-A PREROUTING -m mark ! --mark 0x80000000/0x80000000 -m connmark ! --mark 0x0/0xfffffff -j CONNMARK --restore-mark", "-j NFQUEUE --queue-num 10",
                 "qdisc htb 1: root", "rate 2Mbit ceil 4Mbit", "rate 20Mbit ceil 100Mbit")) {
             assertTrue(on.contains(part), "after --apply, the kernel lacks '" + part + "':\n" + on);
         }

@@ -46,7 +46,7 @@ final class NetworkNamespace implements AutoCloseable {
         return new NetworkNamespace(name);
     }
 
-    /** The namespace's name, for {@code ip -n NAME} or {@code ip link set ... netns NAME}. */
+    /** The namespace's name, as {@code ip netns} and {@code ip link ... netns NAME} know it. */
     String name() {
         return name;
     }
