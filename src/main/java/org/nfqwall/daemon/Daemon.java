@@ -15,6 +15,7 @@ import org.nfqwall.engine.DecisionListener;
 import org.nfqwall.engine.Engine;
 import org.nfqwall.engine.Steered;
 import org.nfqwall.engine.SteeringAdder;
+import org.nfqwall.gen.SteeringSets;
 import org.nfqwall.nfq.IpsetSocket;
 import org.nfqwall.nfq.NfqException;
 import org.nfqwall.nfq.PacketBatch;
@@ -37,7 +38,8 @@ import sun.misc.Signal;
 /**
  * The {@code nfqwall run} process: loads the rules, opens the decision log, binds the queues, serves
  * metrics when asked, runs one worker per queue ({@link QueueWorkers}), reloads the rules (and reopens the log file) on SIGHUP or a
- * control-socket request, answers statistics and status on the control socket, and
+ * control-socket request (creating the steering ipsets of the rules first, see
+ * {@link KernelBlocks#createSteeringSets}), answers statistics and status on the control socket, and
  * stops cleanly on SIGTERM or SIGINT (exit 0; 1 if a worker failed, naming its queue).
  *
  * <p>Each worker runs on its own thread; signals only set flags or swap the rule-set reference,
@@ -216,8 +218,9 @@ public final class Daemon {
             adders.add(adder);
             return adder;
         } catch (NfqException e) {
-            log.info("nfqwall: queue " + queue + ": " + e.getMessage() + "; steering marks are applied, but no address"
-                    + " is added to their sets (counted in steer_add_failed); nfqwall runs on");
+            log.info("nfqwall: queue " + queue + ": " + e.getMessage() + "; nfqwall runs on, deciding as before, but no"
+                    + " server address is added to a steering set (counted in steer_add_failed), so connections are not"
+                    + " steered from their first packet");
             return SteeringAdder.NONE;
         }
     }
@@ -225,10 +228,15 @@ public final class Daemon {
     /**
      * Creates the steering sets of {@code rs} unless they exist (entries kept), off the packet
      * path: at start and before each reload's swap. A failure is logged with what to fix; the
-     * daemon runs on (fail-open): the marks still apply at decisions, only the sets stay empty.
+     * daemon runs on (fail-open): decisions are taken as before, only the sets stay empty.
      */
     static void createSteeringSets(KernelBlocks kernel, RuleSet rs, DecisionLog log) {
-        for (String e : kernel.createSteeringSets(rs)) {
+        List<String> errors = kernel.createSteeringSets(rs);
+        List<String> sets = SteeringSets.createCommands(rs).stream().map(c -> c.get(2)).toList();
+        if (errors.isEmpty() && !sets.isEmpty()) {
+            log.info("nfqwall: steering sets ready: " + String.join(", ", sets));
+        }
+        for (String e : errors) {
             log.info("nfqwall: cannot create a steering set: " + e + "; nfqwall runs on, but connections to the"
                     + " steered hosts are not marked from their first packet (adds counted in steer_set_missing)."
                     + " Fix: install ipset and give nfqwall CAP_NET_ADMIN, or create the sets with 'nfqwall routing'");

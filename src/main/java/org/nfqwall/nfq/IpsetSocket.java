@@ -49,8 +49,8 @@ public final class IpsetSocket implements AutoCloseable {
     static final int IPSET_ERR_HASH_FULL = 4352;
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVTIMEO = 20;
-    /** Unrelated messages read while waiting for one answer before giving up: {@value}. */
-    private static final int MAX_MESSAGES_PER_ANSWER = 16;
+    /** Datagrams read while waiting for one answer (older answers, signals) before giving up: {@value}. */
+    private static final int MAX_DATAGRAMS_PER_ANSWER = 16;
     private static final int ANSWER_BYTES = 1024;
 
     private final Native.LibC libc;
@@ -157,7 +157,7 @@ public final class IpsetSocket implements AutoCloseable {
      * requests (one that timed out, answered late) are skipped, a bounded number of them.
      */
     private int awaitAnswer(int seq) {
-        for (int m = 0; m < MAX_MESSAGES_PER_ANSWER; ) {
+        for (int datagram = 0; datagram < MAX_DATAGRAMS_PER_ANSWER; datagram++) {
             long received = mnl.mnl_socket_recvfrom(socket, answerAddress, ANSWER_BYTES);
             if (received < 0) {
                 int errno = Native.lastErrno();
@@ -166,9 +166,7 @@ public final class IpsetSocket implements AutoCloseable {
                 }
                 return failed(errno);
             }
-            int pos = 0;
-            while (received - pos >= NLMSG_HDRLEN && m < MAX_MESSAGES_PER_ANSWER) {
-                m++;
+            for (int pos = 0; received - pos >= NLMSG_HDRLEN; ) {
                 int len = getHostInt(answer, pos);
                 if (len < NLMSG_HDRLEN || len > received - pos) {
                     break;

@@ -30,8 +30,9 @@ import org.nfqwall.lab.Node;
  * steering sets, a request for a steered host puts the server address in the mark's set (and
  * leaves the live connection unmarked), the next connection is marked at its SYN by a set-match
  * rule, DNS answers from a tiny server ({@code dns_server.py}) fill the set before the client has
- * them, and a reload keeps the entries. The generated ruleset of main is applied, plus by hand
- * what the steering generator adds: DNS answers through the queue and the set-match rule.
+ * them (A and AAAA, through a CNAME chain too), IPv6 servers go into the IPv6 set, and a reload
+ * keeps the entries. The generated ruleset of main is applied, plus by hand what the steering
+ * generator adds: DNS answers through the queue and the set-match rule.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SteeringDaemonIT {
@@ -60,7 +61,7 @@ class SteeringDaemonIT {
         lab.startRecordingServer(80);
         lab.start(Node.SERVER, lab.workDir().resolve("dns.log"), "python3", lab.tool("dns_server.py").toString(),
                 "--max-seconds", "300", "www.steer.test=A:10.99.2.77", "alias.other=CNAME:edge.cdn.test",
-                "edge.cdn.test=A:10.99.2.78", "plain.other=A:10.99.2.79");
+                "edge.cdn.test=A:10.99.2.78", "plain.other=A:10.99.2.79", "v6.cdn.test=AAAA:fd99:2::77");
         Lab.eventually(T, () -> read(lab.workDir().resolve("dns.log")), s -> s.contains("READY"));
         firewall = new FirewallUnderTest(lab, QUEUE);
         firewall.applyRuleset("--ports", "80");
@@ -84,6 +85,7 @@ class SteeringDaemonIT {
     void theDaemonCreatesTheSteeringSetsOfItsRulesAtStart() {
         String sets = lab.execOk(Node.FW, T, "ipset", "list", "-n").stdout();
         assertTrue(sets.contains(SET) && sets.contains(SET6), sets + "\n" + firewall.log());
+        assertTrue(firewall.log().contains("nfqwall: steering sets ready: " + SET + ", " + SET6), firewall.log());
     }
 
     @Test
@@ -98,6 +100,16 @@ class SteeringDaemonIT {
 
     @Test
     @Order(3)
+    void anIpv6ServerGoesIntoTheIpv6Set() {
+        ExecResult r = lab.exec(Node.CLIENT, T, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                "-H", "Host: www.steer.test", "http://[" + Lab.SERVER_V6 + "]/steer6");
+        assertEquals("200", r.stdout(), r.describe());
+        assertTrue(entries(SET6).contains(Lab.SERVER_V6), entries(SET6) + "\n" + firewall.log());
+        assertFalse(entries(SET).contains(Lab.SERVER_V6));
+    }
+
+    @Test
+    @Order(4)
     void theNextConnectionCarriesTheMarkFromItsSynAndKeepsIt() {
         // What `nfqwall iptables --rules` adds for a steering mark: new connections to a remembered address are marked.
         lab.execOk(Node.FW, T, "iptables-legacy", "-I", "NFQWALL", "1", "-m", "conntrack", "--ctstate", "NEW",
@@ -110,12 +122,13 @@ class SteeringDaemonIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aDnsAnswerPutsTheAddressInTheSetBeforeTheClientHasIt() {
         assertEquals(List.of("ANSWER 0 1", "CHECK 0"), query("www.steer.test", "10.99.2.77"));
         assertEquals(List.of("ANSWER 0 2", "CHECK 0"), query("alias.other", "10.99.2.78"), "steered by its CNAME target");
         assertEquals(List.of("ANSWER 0 1", "CHECK 1"), query("plain.other", "10.99.2.79"), "not a steered host");
         assertEquals(List.of("ANSWER 3 0"), query("nothing.test", null), "NXDOMAIN passes unchanged");
+        assertEquals(List.of("ANSWER 0 1", "CHECK 0"), query("v6.cdn.test", "fd99:2::77", "AAAA", SET6), "AAAA into the IPv6 set");
         String stats = cli("stats", "--json");
         assertTrue(counter(stats, "dns_responses") >= 4, stats);
         assertTrue(counter(stats, "dns_steered_addresses") >= 2, stats);
@@ -125,7 +138,7 @@ class SteeringDaemonIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aReloadKeepsTheEntriesAndCreatesTheSetsOfNewMarks() throws IOException {
         Files.writeString(rules, RULES.replace("rules:\n", "  slow: {value: 0x20, shape: {rate: 1mbit}, steer: {timeout: 1h}}\nrules:\n"));
         String out = cli("reload");
@@ -143,9 +156,14 @@ class SteeringDaemonIT {
 
     /** Asks the lab's DNS server for {@code name}; as the answer arrives, tests whether {@code address} is in the set. */
     private static List<String> query(String name, String address) {
-        List<String> cmd = new ArrayList<>(List.of("python3", lab.tool("dns_query.py").toString(), Lab.SERVER_V4, name));
+        return query(name, address, "A", SET);
+    }
+
+    private static List<String> query(String name, String address, String type, String set) {
+        List<String> cmd = new ArrayList<>(List.of("python3", lab.tool("dns_query.py").toString(), Lab.SERVER_V4, name,
+                "--type", type));
         if (address != null) {
-            cmd.addAll(List.of("--then", "ip", "netns", "exec", lab.namespace(Node.FW), "ipset", "test", SET, address));
+            cmd.addAll(List.of("--then", "ip", "netns", "exec", lab.namespace(Node.FW), "ipset", "test", set, address));
         }
         String out = lab.execOk(Node.CLIENT, T, cmd.toArray(String[]::new)).stdout();
         List<String> lines = new ArrayList<>();

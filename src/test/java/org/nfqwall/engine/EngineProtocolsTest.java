@@ -59,7 +59,8 @@ class EngineProtocolsTest {
         return recording.send(p, 0);
     }
 
-    private static byte[] record(byte[] handshake) {
+    /** One TLS handshake record around {@code handshake}. */
+    static byte[] record(byte[] handshake) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0x16);
         out.write(0x03);

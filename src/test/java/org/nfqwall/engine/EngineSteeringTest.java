@@ -142,7 +142,7 @@ class EngineSteeringTest {
         TestPackets c = new TestPackets("10.99.1.2", "10.99.2.2", 41000, 443);
         send(c.tcp(1000, TestPackets.SYN, ""), 0);
         long v = send(c.tcp(1001, TestPackets.ACK | TestPackets.PSH,
-                tlsRecord(ClientHellos.tls13("www.example.com", List.of(), 0))), 0);
+                EngineProtocolsTest.record(ClientHellos.tls13("www.example.com", List.of(), 0))), 0);
         assertEquals(PacketVerdict.encode(PacketVerdict.REPEAT, MarkBits.VERDICT | MarkBits.OFFLOAD), v, PacketVerdict.describe(v));
         assertEquals(List.of("0x10 v4 10.99.2.2 600"), adds);
     }
@@ -228,15 +228,19 @@ class EngineSteeringTest {
         assertEquals(0, engine.flowEvictions());
     }
 
-    /** One TLS handshake record around {@code handshake}. */
-    private static byte[] tlsRecord(byte[] handshake) {
-        byte[] r = new byte[5 + handshake.length];
-        r[0] = 22;
-        r[1] = 3;
-        r[2] = 1;
-        r[3] = (byte) (handshake.length >> 8);
-        r[4] = (byte) handshake.length;
-        System.arraycopy(handshake, 0, r, 5, handshake.length);
-        return r;
+    @Test
+    void aSteeringDecisionAllocatesNothing() {
+        org.nfqwall.rules.RuleSet rs = EngineTest.load(RULES);
+        Steering steering = new Steering((mark, ipv6, hi, lo, timeout) -> SteeringAdder.ADDED, new Counters());
+        Facts f = new Facts();
+        f.ipVersion = 4;
+        f.setDestinationIpv4(0x0A000001);
+        long allocated = org.nfqwall.testing.Allocations.leastPerRound(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                steering.decided(rs, 0, f, i & 0x10);
+                steering.decided(rs, 2, f, 0);
+            }
+        });
+        assertEquals(0, allocated);
     }
 }

@@ -32,8 +32,8 @@ public final class DnsResponseParser {
     }
 
     /**
-     * Parses the DNS message at {@code buf[offset, offset+length)} into {@code out} (cleared
-     * first). Header, RFC 1035 section 4.1.1:
+     * Parses the DNS message at {@code buf[offset, offset+length)} (a big-endian buffer, as the
+     * queue's) into {@code out} (cleared first). Header, RFC 1035 section 4.1.1:
      *
      * <pre>
      *                                 1  1  1  1  1  1
