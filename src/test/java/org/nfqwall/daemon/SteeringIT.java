@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.nfqwall.daemon.SteeringFirewall.ClassCounters;
+import org.nfqwall.gen.SteeringSets;
 import org.nfqwall.lab.Download;
 import org.nfqwall.lab.ExecResult;
 import org.nfqwall.lab.HostTraffic;
@@ -28,7 +34,7 @@ import org.nfqwall.lab.Uplinks;
 /**
  * Steering end to end, in the two-uplink lab: the generated policy routing ({@code nfqwall
  * routing}), the mangle PREROUTING ruleset with {@code --restore-mark --rules --dns}, HTB shaping
- * ({@code nfqwall shaping}) on the firewall's LAN device, and the daemon on
+ * ({@code nfqwall shaping}) on the firewall's LAN device and default uplink, and the daemon on
  * src/test/resources/daemon/steering.yaml. What left through which uplink is read from the
  * uplinks' per-host counters and from the source address the server saw (each uplink
  * MASQUERADEs to its own), never from timings.
@@ -67,7 +73,9 @@ class SteeringIT {
         socket = lab.workDir().resolve("control.sock");
         lab.startRecordingServer(HTTP);
         lab.startTlsServer(HTTPS);
-        startDnsServer();
+        // resolved.example.net is host RESOLVED; the DNS server listens on host DNS's address.
+        lab.startDnsServer(Uplinks.hostV4(DNS), "resolved.example.net=A:" + Uplinks.hostV4(RESOLVED),
+                "resolved.example.net=AAAA:" + Uplinks.hostV6(RESOLVED));
         steering = new SteeringFirewall(lab);
         steering.applyGenerated("routing", "--rules", rules.toString());
         firewall = new FirewallUnderTest(lab, QUEUE);
@@ -84,25 +92,6 @@ class SteeringIT {
     static void stopFirewall() {
         if (lab != null) {
             lab.close();
-        }
-    }
-
-    private static void startDnsServer() {
-        // resolved.example.net is 10.99.9.4 / fd99:9::4; the server answers on host DNS's address.
-        lab.start(Node.SERVER, lab.workDir().resolve("dns-server.log"), "python3",
-                lab.tool("dns_server.py").toString(), "--bind", Uplinks.hostV4(DNS), "--port", "53",
-                "--max-seconds", "1800", "resolved.example.net=A:" + Uplinks.hostV4(RESOLVED),
-                "resolved.example.net=AAAA:" + Uplinks.hostV6(RESOLVED));
-        Lab.eventually(Duration.ofSeconds(10), () -> readLog("dns-server.log"), log -> log.contains("READY"));
-        assertTrue(readLog("dns-server.log").contains("READY"), "dns_server.py did not start: " + readLog("dns-server.log"));
-    }
-
-    private static String readLog(String name) {
-        try {
-            Path p = lab.workDir().resolve(name);
-            return java.nio.file.Files.exists(p) ? java.nio.file.Files.readString(p) : "";
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -154,6 +143,7 @@ class SteeringIT {
         assertOnlyThroughA(download("plain.example.com", v4(PLAIN), false, DOWNLOAD_BYTES));
         assertEquals("A", lastSeenVia(HTTP, "plain.example.com"));
         assertEquals(List.of(), steering.steeringSet(ROUTE_MARK, false));
+        assertTrue(firewall.queuedPackets("mangle") > 0, "the PREROUTING ruleset queued nothing");
     }
 
     @Test
@@ -202,7 +192,7 @@ class SteeringIT {
         // the daemon sends the answer's verdict only after adding it.
         ExecResult answer = lab.execOk(Node.CLIENT, T, "python3", lab.tool("dns_query.py").toString(),
                 v4(DNS), "resolved.example.net", "--type", "A", "--then", "ip", "netns", "exec", lab.namespace(Node.FW),
-                "ipset", "test", org.nfqwall.gen.SteeringSets.name(ROUTE_MARK, false), v4(RESOLVED));
+                "ipset", "test", SteeringSets.name(ROUTE_MARK, false), v4(RESOLVED));
         System.out.println("SteeringIT: DNS query for resolved.example.net: " + answer.stdout().strip().replace('\n', ' '));
         assertTrue(answer.stdout().matches("(?s)ANSWER 0 [1-9].*"), answer.describe());
         assertTrue(answer.stdout().contains("CHECK 0"), "not in the set when the answer arrived: " + answer.describe());
@@ -236,7 +226,7 @@ class SteeringIT {
         assertOnlyThroughA(used);
         assertTrue(grown.get(slow).bytes() >= DOWNLOAD_BYTES, grown.toString());
         assertEquals(new ClassCounters(0, 0), grown.get(fast), grown.toString());
-        ClassCounters defaultClass = grown.get(defaultClass());
+        ClassCounters defaultClass = grown.get(steering.defaultClass(Uplinks.FW_DEV_LAN));
         // Only what the server sent before the decision (the SYN-ACK) is unmarked.
         assertTrue(defaultClass.packets() <= 2, grown.toString());
 
@@ -244,7 +234,7 @@ class SteeringIT {
         download("plain.example.com", v4(PLAIN), false, DOWNLOAD_BYTES);
         grown = steering.classesSince(Uplinks.FW_DEV_LAN, before);
         System.out.println("SteeringIT: classes on lan0 during the plain.example.com download: " + grown);
-        assertTrue(grown.get(defaultClass()).bytes() >= DOWNLOAD_BYTES, grown.toString());
+        assertTrue(grown.get(steering.defaultClass(Uplinks.FW_DEV_LAN)).bytes() >= DOWNLOAD_BYTES, grown.toString());
         assertEquals(new ClassCounters(0, 0), grown.get(slow), grown.toString());
         assertEquals(new ClassCounters(0, 0), grown.get(fast), grown.toString());
     }
@@ -256,9 +246,9 @@ class SteeringIT {
         String fast = steering.classWithRate(Uplinks.FW_DEV_A, "200Mbit", "1Gbit");
         Path body = lab.workDir().resolve("upload.bin");
         try {
-            java.nio.file.Files.write(body, new byte[(int) DOWNLOAD_BYTES]);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Files.write(body, new byte[(int) DOWNLOAD_BYTES]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         Map<String, ClassCounters> before = steering.classes(Uplinks.FW_DEV_A);
         ExecResult post = lab.exec(Node.CLIENT, T, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
@@ -272,28 +262,31 @@ class SteeringIT {
         // Unmarked: what the client sent before the decision reached the connmark: the SYN, the
         // handshake's ACK, and the segments queued behind the request head, at most the initial
         // window of 10 segments (RFC 6928) since the server had acknowledged nothing yet.
-        assertTrue(grown.get(defaultClass(Uplinks.FW_DEV_A)).packets() <= 2 + INITIAL_WINDOW, grown.toString());
+        assertTrue(grown.get(steering.defaultClass(Uplinks.FW_DEV_A)).packets() <= 2 + INITIAL_WINDOW, grown.toString());
     }
 
     @Test
     @Order(9)
     void reloadKeepsTheSetAndSteeringGoesOn() {
-        List<String> remembered = steering.steeringSet(ROUTE_MARK, false);
+        List<String> remembered = steering.steeringSet(ROUTE_MARK, false).stream().sorted().toList();
+        assertEquals(List.of(v4(ROUTED), v4(SECURE), v4(RESOLVED)), remembered);
         ExecResult reload = cli("reload");
         assertEquals(0, reload.exitCode(), reload.describe());
-        assertEquals(remembered, steering.steeringSet(ROUTE_MARK, false));
+        assertEquals(remembered, steering.steeringSet(ROUTE_MARK, false).stream().sorted().toList());
         assertOnlyThroughB(download("routed.example.com", v4(ROUTED), false, DOWNLOAD_BYTES));
         // A host first seen after the reload: remembered, then steered.
         assertOnlyThroughA(download("later.example.com", v4(LATER), false, DOWNLOAD_BYTES));
         assertOnlyThroughB(download("later.example.com", v4(LATER), false, DOWNLOAD_BYTES));
-        System.out.println("SteeringIT: stats after reload: " + cli("stats", "--json").stdout().strip());
+        System.out.println("SteeringIT: after the reload: " + steeringCounters());
     }
 
-    private static String defaultClass() {
-        return defaultClass(Uplinks.FW_DEV_LAN);
-    }
-
-    private static String defaultClass(String dev) {
-        return steering.defaultClass(dev);
+    /** The daemon's steering and DNS counters, as {@code nfqwall stats --json} reports them. */
+    private static String steeringCounters() {
+        Matcher m = Pattern.compile("\"(steer_\\w+|dns_\\w+)\":(\\d+)").matcher(cli("stats", "--json").stdout());
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            out.append(out.length() == 0 ? "" : " ").append(m.group(1)).append('=').append(m.group(2));
+        }
+        return out.toString();
     }
 }

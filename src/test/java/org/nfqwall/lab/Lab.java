@@ -285,6 +285,17 @@ public final class Lab implements AutoCloseable {
                 .filter(line -> Boolean.TRUE.equals(line.get("ok"))).map(TlsHandshake::fromJson).toList();
     }
 
+    /**
+     * Starts the DNS server (dns_server.py: answers from a fixed table, {@code records} as
+     * NAME=TYPE:VALUE, e.g. {@code www.example.com=A:10.99.9.4}) in the server namespace on
+     * {@code address} port 53, and waits until it listens.
+     */
+    public Process startDnsServer(String address, String... records) {
+        List<String> args = new ArrayList<>(List.of("--bind", address));
+        args.addAll(List.of(records));
+        return servers.start("dns_server.py", 53, Map.of(), args.toArray(String[]::new));
+    }
+
     /** Starts a UDP sink (udp_sink.py: logs each datagram, never answers) in the server namespace. */
     public Process startUdpSink(int port) {
         Path log = workDir.resolve("datagrams-" + port + ".jsonl");
