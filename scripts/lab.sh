@@ -83,7 +83,7 @@ _lab_check_prefix() {
     fi
 }
 
-# lab_ns PREFIX NODE: the namespace name of NODE (client, fw or server).
+# lab_ns PREFIX NODE: the namespace name of NODE (client, fw, server, upa or upb).
 lab_ns() {
     case ${2:-} in
         client|fw|server|upa|upb) printf '%s-%s\n' "$1" "$2" ;;
@@ -163,7 +163,7 @@ _lab_add_namespaces() {
 
 # _lab_build_uplinks PREFIX: the two-uplink variant (see the top of this file).
 _lab_build_uplinks() {
-    local p=$1 up n
+    local p=$1 n
     _lab_add_namespaces "$p" "${LAB_ALL_NODES[@]}" || return 1
     ip -n "$p-client" link add eth0 type veth peer name lan0 netns "$p-fw" || return 1
     ip -n "$p-fw" link add wana type veth peer name eth0 netns "$p-upa" || return 1
@@ -205,6 +205,7 @@ _lab_build_uplinks() {
 # (eth0) and the server (eth1), MASQUERADEs what leaves towards the server, counts per host.
 _lab_uplink() {
     local ns=$1-$2 fw4=$3 fw6=$4 server4=$5 server6=$6 n tool host
+    # Back to the client LAN through the firewall (the replies, once de-NATed).
     ip -n "$ns" route add 10.99.1.0/24 via "$fw4" || return 1
     ip -n "$ns" -6 route add fd99:1::/64 via "$fw6" || return 1
     ip -n "$ns" route add "$LAB_HOSTS_V4" via "$server4" || return 1

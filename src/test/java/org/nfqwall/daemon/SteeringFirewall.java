@@ -17,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.nfqwall.cli.Main;
 import org.nfqwall.gen.SteeringSets;
-import org.nfqwall.lab.ExecResult;
 import org.nfqwall.lab.Lab;
 import org.nfqwall.lab.Node;
 
@@ -52,9 +51,9 @@ final class SteeringFirewall {
 
     /**
      * Runs {@code nfqwall ARGS} in this JVM (the real CLI), checks that it exits 0, and runs the
-     * shell script it printed in the firewall namespace with {@code sh -e}; returns the script.
+     * shell script it printed in the firewall namespace with {@code sh -e}.
      */
-    String applyGenerated(String... args) {
+    void applyGenerated(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
@@ -66,7 +65,6 @@ final class SteeringFirewall {
             throw new UncheckedIOException(e);
         }
         lab.execOk(Node.FW, T, "sh", "-e", script.toString());
-        return out.toString();
     }
 
     /** The addresses in the steering ipset of {@code markValue} (IPv4 or IPv6) right now. */
@@ -129,10 +127,5 @@ final class SteeringFirewall {
             throw new AssertionError("no HTB root qdisc with a default class on " + dev + ":\n" + show);
         }
         return m.group(1) + ":" + m.group(3);
-    }
-
-    /** Runs a command in the firewall namespace and returns what it printed; fails unless it exits 0. */
-    ExecResult fw(String... cmd) {
-        return lab.execOk(Node.FW, T, cmd);
     }
 }

@@ -1,5 +1,7 @@
 package org.nfqwall.lab;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,8 +68,8 @@ public final class KeepAliveClient {
                 lab.stop(process);
                 throw new AssertionError("keepalive_client.py did not finish: " + Lab.readOrEmpty(log));
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -22,7 +22,8 @@ import org.nfqwall.lab.ToolServers.Kind;
 /**
  * A private three-namespace network for kernel-level tests: client, firewall and server, built by
  * {@code scripts/lab.sh} under a unique prefix, so tests run side by side and never touch the
- * host's own interfaces or iptables.
+ * host's own interfaces or iptables. {@link #createWithUplinks()} builds the variant with two
+ * uplinks between firewall and server ({@link Uplinks}).
  *
  * <pre>
  *   client 10.99.1.2 fd99:1::2 ── 10.99.1.1 fd99:1::1 [fw] 10.99.2.1 fd99:2::1 ── server 10.99.2.2 fd99:2::2
