@@ -198,6 +198,8 @@ class SteeringIT {
         assertTrue(answer.stdout().contains("CHECK 0"), "not in the set when the answer arrived: " + answer.describe());
         assertOnlyThroughB(download("resolved.example.net", v4(RESOLVED), false, DOWNLOAD_BYTES));
         assertEquals("B", lastSeenVia(HTTP, "resolved.example.net"));
+        // The answer's AAAA record went into the IPv6 set: the first IPv6 connection is steered too.
+        assertOnlyThroughB(download("resolved.example.net", Uplinks.hostV6(RESOLVED), false, DOWNLOAD_BYTES));
     }
 
     @Test
@@ -208,7 +210,7 @@ class SteeringIT {
         assertTrue(steering.steeringSet(ROUTE_MARK, true).contains(host), steering.steeringSet(ROUTE_MARK, true).toString());
         assertOnlyThroughB(download("routed.example.com", host, false, DOWNLOAD_BYTES));
         List<ReceivedRequest> v6 = lab.receivedRequests(HTTP).stream()
-                .filter(q -> q.client().contains(":")).toList();
+                .filter(q -> "routed.example.com".equals(q.host()) && q.client().contains(":")).toList();
         assertEquals(List.of(Uplinks.SEEN_VIA_A_V6, Uplinks.SEEN_VIA_B_V6), v6.stream().map(ReceivedRequest::client).toList());
     }
 
