@@ -152,7 +152,8 @@ final class IptablesCommand implements Callable<Integer> {
                 .map(m -> m.name()).toList();
         if (!routed.isEmpty()) {
             throw new IllegalArgumentException(rules + ": mark" + (routed.size() == 1 ? " " : "s ") + String.join(", ", routed)
-                    + " with a table route only packets marked before the routing decision; expected --chain PREROUTING"
+                    + " with a table route" + (routed.size() == 1 ? "s" : "") + " only packets marked before the routing"
+                    + " decision; expected --chain PREROUTING"
                     + " (a gateway) or --table mangle --chain OUTPUT (this host's clients)");
         }
     }

@@ -69,6 +69,11 @@ final class HookRules {
         return rules;
     }
 
+    /** {@code -I CHAIN 1 ...}: a rule specification ({@code CHAIN ...}) inserted as the chain's first rule. */
+    static String insertAtTop(String rule) {
+        return "-I " + rule.replaceFirst(" ", " 1 ");
+    }
+
     /** The CONNMARK target that copies the rule mark (only the mark mask's bits) onto the packet. */
     static String restoreMark(IptablesOptions o) {
         String mask = hex(o.markMask());

@@ -11,7 +11,7 @@ import org.nfqwall.rules.MarkBits;
  * table (with a small filter part, {@link RejectEnforcement}), next to an admin's own rules
  * ({@link #apply}) and take it out again ({@link #remove}). Both are meant for
  * {@code iptables-legacy-restore --noflush} (or {@code ip6tables-legacy-restore}), which
- * commits a document as a whole or not at all. Pure functions of {@link IptablesOptions};
+ * commits each table of a document as a whole or not at all. Pure functions of {@link IptablesOptions};
  * stateless and thread-safe.
  *
  * <p>The contract with the daemon: it answers NF_ACCEPT, NF_DROP, or NF_REPEAT with a packet
@@ -63,7 +63,7 @@ public final class IptablesRuleset {
         String drop = markBit(MarkBits.DROP);
         String markedConnection = "-m connmark ! --mark 0x0/" + mask;
 
-        RestoreDocument d = new RestoreDocument();
+        GeneratedText d = new GeneratedText();
         header(d, o, false);
         d.comment("Remove: nfqwall iptables " + o.arguments() + " --remove | " + o.restoreCommand()
                 + " --noflush");
@@ -72,6 +72,7 @@ public final class IptablesRuleset {
         d.comment("Mark bits: " + hex(MarkBits.VERDICT) + " verdict, " + hex(MarkBits.REJECT) + " reject, "
                 + hex(MarkBits.DROP) + " drop, " + hex(MarkBits.OFFLOAD) + " offload (accepted in the kernel);");
         d.comment("rule marks use " + mask + " (the mark mask); no other bit is touched.");
+        RejectEnforcement.apply(d, o);
         d.line("*" + o.table());
         d.comment(CHAIN + ": decide in the kernel what is already decided, queue the rest to nfqwall.");
         d.line(":" + CHAIN + " - [0:0]");
@@ -83,7 +84,7 @@ public final class IptablesRuleset {
                     + " and for tc. Inserted at the top of " + o.chain() + ". Not a packet");
             d.comment("handed back with a verdict (its new rule mark is not in the connmark yet), and not the packets of");
             d.comment("unmarked connections (a mark a socket set, such as a VPN's own, stays).");
-            HookRules.topRestores(o).forEach(rule -> d.line("-I " + rule.replaceFirst(" ", " 1 ")));
+            HookRules.topRestores(o).forEach(rule -> d.line(HookRules.insertAtTop(rule)));
         }
 
         if (o.blocks()) {
@@ -174,12 +175,11 @@ public final class IptablesRuleset {
             replies.forEach(rule -> d.line("-A " + rule));
         }
         d.line("COMMIT");
-        RejectEnforcement.apply(d, o);
         return d.toString();
     }
 
     /** The rule that accepts data-less ACKs before the queue, with the comment that says why. */
-    private static void pureAcks(RestoreDocument d, IptablesOptions o) {
+    private static void pureAcks(GeneratedText d, IptablesOptions o) {
         d.comment("Data-less ACKs (flags exactly ACK among SYN/ACK/FIN/RST, no payload) teach nfqwall nothing");
         d.comment("and are most of what a client sends during a download: accept them here. The length");
         d.comment("match cannot subtract header sizes, so u32 reads the TCP data offset D and checks that the");
@@ -199,7 +199,7 @@ public final class IptablesRuleset {
      * cannot be deleted).
      */
     public static String remove(IptablesOptions o) {
-        RestoreDocument d = new RestoreDocument();
+        GeneratedText d = new GeneratedText();
         header(d, o, true);
         d.comment("Re-apply: nfqwall iptables " + o.arguments() + " | " + o.restoreCommand() + " --noflush");
         d.comment("Changes nothing and fails if the ruleset was not applied with exactly these options.");
@@ -231,7 +231,7 @@ public final class IptablesRuleset {
         return HookRules.multiportLists(ports);
     }
 
-    private static void header(RestoreDocument d, IptablesOptions o, boolean remove) {
+    private static void header(GeneratedText d, IptablesOptions o, boolean remove) {
         d.comment("nfqwall: " + (remove ? "removes the ruleset that sends" : "sends")
                 + " TCP to ports " + o.portList()
                 + (o.udpPorts().isEmpty() ? "" : (o.dns() ? ", " : " and ") + "UDP to ports " + o.udpPortList())

@@ -19,11 +19,17 @@ final class RejectEnforcement {
     private RejectEnforcement() {
     }
 
-    /** Writes the {@code *filter} table of the apply document; nothing for a filter placement. */
-    static void apply(RestoreDocument d, IptablesOptions o) {
+    /**
+     * Writes the {@code *filter} table of the apply document, to come before the mangle table:
+     * iptables-restore commits each table at its COMMIT, so rejects are enforced before the
+     * mangle rules start to accept them. Nothing for a filter placement.
+     */
+    static void apply(GeneratedText d, IptablesOptions o) {
         if (!o.mangle()) {
             return;
         }
+        d.comment("iptables-restore commits each table at its COMMIT: this filter part comes first, so that a");
+        d.comment("reject is carried out before the mangle part below hands one over.");
         d.line("*filter");
         d.comment(CHAIN + ": REJECT exists only in the filter table. A connection the mangle rules rejected (connmark");
         d.comment("bit " + hex(MarkBits.REJECT) + ") is reset here (TCP) or dropped (other protocols), right after the"
@@ -34,12 +40,15 @@ final class RejectEnforcement {
         d.comment("Inserted at the top of " + String.join(" and ", o.enforcementChains()) + ", where the packets go after "
                 + o.placement() + ": before your own rules,");
         d.comment("so that none of them accepts a rejected connection.");
-        jumps(o).forEach(rule -> d.line("-I " + rule.replaceFirst(" ", " 1 ")));
+        jumps(o).forEach(rule -> d.line(HookRules.insertAtTop(rule)));
         d.line("COMMIT");
     }
 
-    /** Writes the {@code *filter} table of the removal document; nothing for a filter placement. */
-    static void remove(RestoreDocument d, IptablesOptions o) {
+    /**
+     * Writes the {@code *filter} table of the removal document, to come after the mangle table,
+     * which hands rejects over; nothing for a filter placement.
+     */
+    static void remove(GeneratedText d, IptablesOptions o) {
         if (!o.mangle()) {
             return;
         }

@@ -21,7 +21,7 @@ final class SteeringRules {
      * steering marks. The block must come before the chain's connmark restore, which then puts
      * the mark on the packet.
      */
-    static void write(RestoreDocument d, IptablesOptions o) {
+    static void write(GeneratedText d, IptablesOptions o) {
         List<MarkDefinition> marks = o.steering().marks();
         if (marks.isEmpty()) {
             return;

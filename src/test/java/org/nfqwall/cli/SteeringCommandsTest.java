@@ -83,7 +83,7 @@ class SteeringCommandsTest {
     @CsvSource(delimiter = '|', value = {
         "iptables --queue 3 --chain PREROUTING --rules RULES --mark-mask 0xffff|--mark-mask 0xffff differs from the"
             + " mark_mask 0xff of",
-        "iptables --queue 3 --chain FORWARD --rules RULES|: mark vpn with a table route only packets marked before the"
+        "iptables --queue 3 --chain FORWARD --rules RULES|: mark vpn with a table routes only packets marked before the"
             + " routing decision; expected --chain PREROUTING (a gateway) or --table mangle --chain OUTPUT",
         "iptables --queue 3 --table filter --chain PREROUTING|chain \"PREROUTING\" is not in the filter table",
         "iptables --queue 3 --table mangle --chain FORWARD|chain \"FORWARD\" is not supported in the mangle table",

@@ -54,6 +54,19 @@ class MarkingRulesetTest {
                 # one copy of each chain but appends the jumps from PREROUTING again.
                 # Mark bits: 0x80000000 verdict, 0x40000000 reject, 0x20000000 drop, 0x10000000 offload (accepted in the kernel);
                 # rule marks use 0xff (the mark mask); no other bit is touched.
+                # iptables-restore commits each table at its COMMIT: this filter part comes first, so that a
+                # reject is carried out before the mangle part below hands one over.
+                *filter
+                # NFQWALL-REJECT: REJECT exists only in the filter table. A connection the mangle rules rejected (connmark
+                # bit 0x40000000) is reset here (TCP) or dropped (other protocols), right after the routing decision, in both directions.
+                :NFQWALL-REJECT - [0:0]
+                -A NFQWALL-REJECT -p tcp -j REJECT --reject-with tcp-reset
+                -A NFQWALL-REJECT -j DROP
+                # Inserted at the top of FORWARD and INPUT, where the packets go after mangle PREROUTING: before your own rules,
+                # so that none of them accepts a rejected connection.
+                -I FORWARD 1 -m connmark --mark 0x40000000/0x40000000 -j NFQWALL-REJECT
+                -I INPUT 1 -m connmark --mark 0x40000000/0x40000000 -j NFQWALL-REJECT
+                COMMIT
                 *mangle
                 # NFQWALL: decide in the kernel what is already decided, queue the rest to nfqwall.
                 :NFQWALL - [0:0]
@@ -104,17 +117,6 @@ class MarkingRulesetTest {
                 # The reply direction of a marked connection carries the rule mark too.
                 -A PREROUTING -p tcp -m multiport --sports 80 -m connmark ! --mark 0x0/0xff -j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff
                 COMMIT
-                *filter
-                # NFQWALL-REJECT: REJECT exists only in the filter table. A connection the mangle rules rejected (connmark
-                # bit 0x40000000) is reset here (TCP) or dropped (other protocols), right after the routing decision, in both directions.
-                :NFQWALL-REJECT - [0:0]
-                -A NFQWALL-REJECT -p tcp -j REJECT --reject-with tcp-reset
-                -A NFQWALL-REJECT -j DROP
-                # Inserted at the top of FORWARD and INPUT, where the packets go after mangle PREROUTING: before your own rules,
-                # so that none of them accepts a rejected connection.
-                -I FORWARD 1 -m connmark --mark 0x40000000/0x40000000 -j NFQWALL-REJECT
-                -I INPUT 1 -m connmark --mark 0x40000000/0x40000000 -j NFQWALL-REJECT
-                COMMIT
                 """, IptablesRuleset.apply(prerouting()));
     }
 
@@ -158,14 +160,14 @@ class MarkingRulesetTest {
                 + " -j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff"), lines.toString());
         assertTrue(lines.contains("-I OUTPUT 1 -m connmark --mark 0x40000000/0x40000000 -j NFQWALL-REJECT"),
                 lines.toString());
-        assertEquals(List.of("*mangle", "*filter"), lines.stream().filter(l -> l.startsWith("*")).toList());
+        assertEquals(List.of("*filter", "*mangle"), lines.stream().filter(l -> l.startsWith("*")).toList());
         assertTrue(o.arguments().startsWith("--queue 3 --table mangle --chain OUTPUT "), o.arguments());
     }
 
     @Test
     void mangleNeverRejectsInMangleButRemembersTheRejectAndAccepts() {
         for (String chain : List.of("PREROUTING", "OUTPUT")) {
-            String mangle = IptablesRuleset.apply(base(true).withPlacement("mangle", chain)).split("\\*filter")[0];
+            String mangle = IptablesRuleset.apply(base(true).withPlacement("mangle", chain)).split("\\*mangle")[1];
             assertFalse(mangle.contains("REJECT --reject-with"), mangle);
             assertTrue(mangle.contains("-A NFQWALL -m connmark --mark 0x40000000/0x40000000 -j ACCEPT\n"), mangle);
             assertTrue(mangle.contains("-A NFQWALL-VERDICT -m mark --mark 0x40000000/0x40000000 -j CONNMARK --set-xmark"

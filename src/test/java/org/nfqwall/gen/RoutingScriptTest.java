@@ -33,6 +33,8 @@ class RoutingScriptTest {
                 
                 # Steering sets: the addresses nfqwall remembers per mark and family, each for its timeout
                 # (the daemon creates them too, at start and at every reload; it never destroys them).
+                # ipset refuses a set that exists with another timeout or max ("set with the same name already
+                # exists"): to change them, remove (after the iptables ruleset) and apply again.
                 ipset create nfqwall-mark-0x10 hash:ip family inet timeout 3600 maxelem 65536 -exist
                 ipset create nfqwall-mark6-0x10 hash:ip family inet6 timeout 3600 maxelem 65536 -exist
                 

@@ -1,10 +1,10 @@
 package org.nfqwall.gen;
 
 /**
- * Lines of an iptables-restore document, or of a shell script: comments start at column 0,
+ * The lines of a generated iptables-restore document or shell script: comments start at column 0,
  * where both iptables-restore and sh skip them. One instance per document; not thread-safe.
  */
-final class RestoreDocument {
+final class GeneratedText {
     private final StringBuilder text = new StringBuilder(4096);
 
     /** Appends {@code # comment}. */
