@@ -214,7 +214,7 @@ public final class Daemon {
      */
     private static SteeringAdder steeringAdder(int queue, DecisionLog log, List<IpsetSteeringAdder> adders) {
         try {
-            IpsetSteeringAdder adder = new IpsetSteeringAdder(IpsetSocket.open());
+            IpsetSteeringAdder adder = new IpsetSteeringAdder(IpsetSocket.open(), log::infoWithoutWaiting);
             adders.add(adder);
             return adder;
         } catch (NfqException e) {

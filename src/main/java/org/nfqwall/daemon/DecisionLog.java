@@ -144,14 +144,27 @@ public final class DecisionLog implements DecisionListener, AutoCloseable {
      * else as text. Waits up to a second for room; never call it on the worker thread.
      */
     public void info(String message) {
-        Instant now = clock.instant();
-        boolean json = format == LogFormat.JSON && output.file() == null;
         try {
-            lines.offer(new Entry(MESSAGE, json ? EveJson.message(now, message) : TextLine.message(now, message)),
-                    INFO_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            lines.offer(messageEntry(message), INFO_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * As {@link #info}, but never waits: for a rare message from the worker thread (the first
+     * failure of a kind). A message that finds the queue full is lost and counted as suppressed.
+     */
+    public void infoWithoutWaiting(String message) {
+        if (!lines.offer(messageEntry(message))) {
+            suppressed.incrementAndGet();
+        }
+    }
+
+    private Entry messageEntry(String message) {
+        Instant now = clock.instant();
+        boolean json = format == LogFormat.JSON && output.file() == null;
+        return new Entry(MESSAGE, json ? EveJson.message(now, message) : TextLine.message(now, message));
     }
 
     /**

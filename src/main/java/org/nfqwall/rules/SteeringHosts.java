@@ -11,7 +11,9 @@ import java.util.List;
  * their other conditions (addresses, ports, path, protocol...) are not known for a DNS answer and
  * are ignored. Searched through a {@link RuleIndex} of its own, so a lookup costs one probe per
  * dot of the name however many names the rules list (host_regex rules aside, which are checked
- * one by one).
+ * one by one). The index refers to the steering rules' compiled host patterns again (the strings
+ * are shared, the hash tables are its own), so a steering rule with a large {@code host_file:}
+ * takes its index memory twice.
  *
  * <p>Immutable; safe from many threads (each uses its own scratch facts). A lookup allocates
  * nothing (RE2/J aside).

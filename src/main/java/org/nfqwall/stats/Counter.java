@@ -66,7 +66,7 @@ public enum Counter {
     STEER_SET_MISSING,
     /** Steering adds refused because the mark's ipset is full (its {@code max:}). */
     STEER_SET_FULL,
-    /** Steering adds that failed otherwise (the daemon logs the first reason). */
+    /** Steering adds that failed otherwise (the daemon logs the first reason of each kind). */
     STEER_ADD_FAILED,
     /** Decisions for a routing mark whose live connection was left unmarked: the next connections are steered. */
     STEER_DEFERRED,

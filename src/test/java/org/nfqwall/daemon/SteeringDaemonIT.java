@@ -140,13 +140,27 @@ class SteeringDaemonIT {
     @Test
     @Order(6)
     void aReloadKeepsTheEntriesAndCreatesTheSetsOfNewMarks() throws IOException {
-        Files.writeString(rules, RULES.replace("rules:\n", "  slow: {value: 0x20, shape: {rate: 1mbit}, steer: {timeout: 1h}}\nrules:\n"));
+        Files.writeString(rules, RULES.replace("rules:\n", "  slow: {value: 0x20, shape: {rate: 1mbit}, steer: {timeout: 1h}}\nrules:\n")
+                + "  - name: slowed\n    host: slow.test\n    verdict: {mark: slow}\n");
         String out = cli("reload");
         assertTrue(out.contains("reloaded") || out.contains("change"), out);
         String sets = lab.execOk(Node.FW, T, "ipset", "list", "-n").stdout();
         assertTrue(sets.contains("nfqwall-mark-0x20") && sets.contains("nfqwall-mark6-0x20"), sets + "\n" + firewall.log());
         String kept = entries(SET);
         assertTrue(kept.contains(Lab.SERVER_V4) && kept.contains("10.99.2.77") && kept.contains("10.99.2.78"), kept);
+    }
+
+    @Test
+    @Order(7)
+    void aMissingSetIsReportedOnceAndCountedAndTheRequestStillPasses() {
+        lab.execOk(Node.FW, T, "ipset", "destroy", "nfqwall-mark-0x20");
+        assertEquals("200", curl("slow.test").stdout());
+        assertEquals("200", curl("slow.test").stdout());
+        String log = Lab.eventually(T, firewall::log, l -> l.contains("cannot add to the steering set"));
+        assertTrue(log.contains("nfqwall: cannot add to the steering set nfqwall-mark-0x20: no such set"), log);
+        assertEquals(log.indexOf("cannot add to the steering set"), log.lastIndexOf("cannot add to the steering set"),
+                "reported once");
+        assertEquals(2, counter(cli("stats", "--json"), "steer_set_missing"));
     }
 
     private static ExecResult curl(String host) {
