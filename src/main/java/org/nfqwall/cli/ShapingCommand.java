@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code nfqwall shaping --rules FILE --dev DEV --rate RATE [--remove]}: prints the tc script of the shaped marks. */
 @Command(name = "shaping", mixinStandardHelpOptions = true,
         description = {"Print the sh script of tc commands that shape what leaves DEV: an HTB root, a class at the link"
-                + " rate, a class per mark with shape: fed by a mark filter (cls_bpf), and a default class for the rest.",
+                + " rate, a class per mark with shape: fed by a cls_bpf filter on the mark, and a default class for the rest.",
             "Apply:  nfqwall shaping --rules rules.yaml --dev eth1 --rate 100mbit | sh",
             "Remove: the same plus --remove (tc qdisc del dev DEV root)."},
         exitCodeListHeading = "Exit status:%n",
