@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +110,17 @@ class SteeringExampleIT {
         ExecResult removed = example(Node.FW, "--remove", "--apply");
         assertEquals(0, removed.exitCode(), removed.describe());
         assertEquals(before, state(), "--remove --apply must leave the namespace as it was");
+    }
+
+    @Test
+    void aBadRulesFileStopsThePlanWithItsError() throws IOException {
+        Path bad = lab.workDir().resolve("bad-steering.yaml");
+        Files.writeString(bad, "marks:\n  vpn: {value: 0x10, table: 254}\n");
+        ExecResult r = lab.exec(Node.FW, T, "bash", lab.baseDir().resolve(SCRIPT).toString(), "--rules", bad.toString(),
+                "--nfqwall", "java -jar " + FirewallUnderTest.jar().toAbsolutePath());
+        assertEquals(1, r.exitCode(), r.describe());
+        assertTrue(r.stderr().contains(bad + ":2:29: bad table \"254\""), r.describe());
+        assertEquals("", r.stdout(), "no plan for a broken file");
     }
 
     @Test
