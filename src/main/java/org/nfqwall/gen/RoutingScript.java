@@ -11,7 +11,8 @@ import org.nfqwall.rules.RuleSet;
  * Writes the POSIX sh scripts that set up ({@link #apply}) and take down ({@link #remove}) the
  * policy routing of a rules file's marks: the steering ipsets, and for each mark with a
  * {@code table} an {@code ip rule fwmark VALUE/MASK lookup TABLE} and the table's default route,
- * for IPv4 and IPv6. Applying twice changes nothing (rules are deleted before they are added,
+ * for IPv4 and IPv6, preceded (preference one less) by a rule that lets marked packets use the
+ * main table's routes other than its default, so that the marked replies still reach the LAN. Applying twice changes nothing (rules are deleted before they are added,
  * routes replaced, sets created with {@code -exist}); removal deletes exactly what apply added.
  * Pure functions of the rule set; stateless and thread-safe.
  *
@@ -69,6 +70,9 @@ public final class RoutingScript {
                 d.comment("nfqwall writes no route (no via, via6 or dev): fill table " + r.table() + " yourself,");
                 d.comment("e.g. ip route add default via GATEWAY dev DEVICE table " + r.table() + ".");
             }
+            d.comment("Replies of a marked connection carry the mark too (--restore-mark), so the main table is asked first,");
+            d.comment("without its default route (suppress_prefixlength 0): its specific routes, such as the LAN's, win;");
+            d.comment("everything else falls through to table " + r.table() + ".");
             for (boolean ipv6 : new boolean[] {false, true}) {
                 String ip = ipv6 ? "ip -6" : "ip";
                 String route = route(r, ipv6);
@@ -81,6 +85,8 @@ public final class RoutingScript {
                     d.comment("through to the main table. To keep it off the main uplink instead: " + ip
                             + " route add unreachable default table " + r.table());
                 }
+                d.line(ip + " rule del " + mainRule(m, r, mask) + " 2>/dev/null || :");
+                d.line(ip + " rule add " + mainRule(m, r, mask));
                 d.line(ip + " rule del " + rule(m, r, mask) + " 2>/dev/null || :");
                 d.line(ip + " rule add " + rule(m, r, mask));
             }
@@ -113,6 +119,7 @@ public final class RoutingScript {
             d.comment(title(m, mask) + ".");
             for (boolean ipv6 : new boolean[] {false, true}) {
                 String ip = ipv6 ? "ip -6" : "ip";
+                deleteOrReport(d, ip + " rule del " + mainRule(m, r, mask));
                 deleteOrReport(d, ip + " rule del " + rule(m, r, mask));
                 String route = route(r, ipv6);
                 if (route != null) {
@@ -151,6 +158,16 @@ public final class RoutingScript {
     /** {@code fwmark VALUE/MASK lookup TABLE priority P}. */
     private static String rule(MarkDefinition m, MarkRoute r, String mask) {
         return "fwmark " + hex(m.value()) + "/" + mask + " lookup " + r.table() + " priority " + priority(r);
+    }
+
+    /**
+     * {@code fwmark VALUE/MASK lookup main suppress_prefixlength 0 priority P-1}: marked packets
+     * take the main table's routes except its default ones. Without it the replies of a steered
+     * connection, which carry its mark, would follow the table's default route back out of the
+     * uplink they came in by instead of to the client.
+     */
+    private static String mainRule(MarkDefinition m, MarkRoute r, String mask) {
+        return "fwmark " + hex(m.value()) + "/" + mask + " lookup main suppress_prefixlength 0 priority " + (priority(r) - 1);
     }
 
     /** {@code default [via GW] [dev DEV] table T} for one family, or null when there is none. */

@@ -123,9 +123,11 @@ final class MarkReader {
             Node p = keys.get("priority").getValueNode();
             String text = YamlValues.text(p, "an ip rule preference", problems);
             long n = text == null ? -1 : YamlValues.parseNumber(text);
-            if (text != null && (n < 1 || n > MarkRoute.MAX_PRIORITY)) {
-                problems.at(p, "bad priority " + YamlValues.quote(text) + ", expected a number from 1 to "
-                        + MarkRoute.MAX_PRIORITY + " (the ip rule preference; 0, 32766 and 32767 are the kernel's)");
+            // The routing script also puts a rule at the preference below (the main table without its default).
+            if (text != null && (n < 2 || n > MarkRoute.MAX_PRIORITY)) {
+                problems.at(p, "bad priority " + YamlValues.quote(text) + ", expected a number from 2 to "
+                        + MarkRoute.MAX_PRIORITY + " (the ip rule preference; nfqwall routing uses the one below it too;"
+                        + " 0, 32766 and 32767 are the kernel's)");
             }
             priority = (int) Math.max(0, n);
         }

@@ -10,7 +10,7 @@ package org.nfqwall.rules;
  * @param via6     the IPv6 gateway of the table's default route, or null
  * @param dev      the device of the table's default route (a gateway's device, or a
  *                 point-to-point link such as {@code wg0}), or null
- * @param priority the {@code ip rule} preference, 1-32765, or 0 for the generator's default
+ * @param priority the {@code ip rule} preference, 2-32765 (the routing script uses the one below too), or 0 for the generator's default
  */
 public record MarkRoute(long table, String via, String via6, String dev, int priority) {
     /** Highest {@code ip rule} preference an admin may give: {@value} (32766 is the main table's rule). */

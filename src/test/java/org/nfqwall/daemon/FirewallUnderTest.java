@@ -47,10 +47,18 @@ final class FirewallUnderTest {
 
     /** Applies the generated ruleset (IPv4 and IPv6) with these extra {@code nfqwall iptables} options. */
     void applyRuleset(String... options) {
+        applyRulesetIn("FORWARD", options);
+    }
+
+    /**
+     * Applies the generated ruleset (IPv4 and IPv6) placed in {@code chain} (FORWARD, or
+     * PREROUTING for the mangle placement that steering needs) with these extra options.
+     */
+    void applyRulesetIn(String chain, String... options) {
         for (boolean ipv6 : new boolean[] {false, true}) {
             List<String> args = new ArrayList<>(List.of("iptables"));
             args.addAll(queueOption);
-            args.addAll(List.of("--chain", "FORWARD"));
+            args.addAll(List.of("--chain", chain));
             args.addAll(List.of(options));
             if (ipv6) {
                 args.add("--ipv6");
@@ -104,8 +112,13 @@ final class FirewallUnderTest {
 
     /** Packets the kernel handed to the queue so far (IPv4 and IPv6 NFQUEUE rule counters). */
     long queuedPackets() {
-        return lab.iptablesPackets(Node.FW, "filter", "NFQWALL", "-j NFQUEUE")
-                + lab.ip6tablesPackets(Node.FW, "filter", "NFQWALL", "-j NFQUEUE");
+        return queuedPackets("filter");
+    }
+
+    /** Like {@link #queuedPackets()} for a ruleset in {@code table} (mangle for PREROUTING). */
+    long queuedPackets(String table) {
+        return lab.iptablesPackets(Node.FW, table, "NFQWALL", "-j NFQUEUE")
+                + lab.ip6tablesPackets(Node.FW, table, "NFQWALL", "-j NFQUEUE");
     }
 
     static Path jar() {

@@ -94,7 +94,11 @@ class RoutingScriptIT {
     /** The kernel's rules with nfqwall's inserted before the main table's, in preference order. */
     private static String withMarkRules(String kernelRules) {
         String marks = """
+                899:	from all fwmark 0x11/0xff lookup main suppress_prefixlength 0
                 900:	from all fwmark 0x11/0xff lookup 101
+                999:	from all fwmark 0x10/0xff lookup main suppress_prefixlength 0
+                999:	from all fwmark 0x12/0xff lookup main suppress_prefixlength 0
+                999:	from all fwmark 0x13/0xff lookup main suppress_prefixlength 0
                 1000:	from all fwmark 0x10/0xff lookup 100
                 1000:	from all fwmark 0x12/0xff lookup 102
                 1000:	from all fwmark 0x13/0xff lookup 103

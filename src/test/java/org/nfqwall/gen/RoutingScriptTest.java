@@ -39,10 +39,17 @@ class RoutingScriptTest {
                 ipset create nfqwall-mark6-0x10 hash:ip family inet6 timeout 3600 maxelem 65536 -exist
                 
                 # Mark vpn (0x10/0xff): table 100, preference 1000 (the default).
+                # Replies of a marked connection carry the mark too (--restore-mark), so the main table is asked first,
+                # without its default route (suppress_prefixlength 0): its specific routes, such as the LAN's, win;
+                # everything else falls through to table 100.
                 ip route replace default via 10.8.0.1 dev wg0 table 100
+                ip rule del fwmark 0x10/0xff lookup main suppress_prefixlength 0 priority 999 2>/dev/null || :
+                ip rule add fwmark 0x10/0xff lookup main suppress_prefixlength 0 priority 999
                 ip rule del fwmark 0x10/0xff lookup 100 priority 1000 2>/dev/null || :
                 ip rule add fwmark 0x10/0xff lookup 100 priority 1000
                 ip -6 route replace default via fd00:8::1 dev wg0 table 100
+                ip -6 rule del fwmark 0x10/0xff lookup main suppress_prefixlength 0 priority 999 2>/dev/null || :
+                ip -6 rule add fwmark 0x10/0xff lookup main suppress_prefixlength 0 priority 999
                 ip -6 rule del fwmark 0x10/0xff lookup 100 priority 1000 2>/dev/null || :
                 ip -6 rule add fwmark 0x10/0xff lookup 100 priority 1000
                 # Replies that come back on wg0 while the main table routes their source elsewhere are dropped
@@ -67,8 +74,10 @@ class RoutingScriptTest {
                 status=0
                 
                 # Mark vpn (0x10/0xff): table 100.
+                ip rule del fwmark 0x10/0xff lookup main suppress_prefixlength 0 priority 999 2>/dev/null || echo "nfqwall routing: nothing to delete: ip rule del fwmark 0x10/0xff lookup main suppress_prefixlength 0 priority 999" >&2
                 ip rule del fwmark 0x10/0xff lookup 100 priority 1000 2>/dev/null || echo "nfqwall routing: nothing to delete: ip rule del fwmark 0x10/0xff lookup 100 priority 1000" >&2
                 ip route del default via 10.8.0.1 dev wg0 table 100 2>/dev/null || echo "nfqwall routing: nothing to delete: ip route del default via 10.8.0.1 dev wg0 table 100" >&2
+                ip -6 rule del fwmark 0x10/0xff lookup main suppress_prefixlength 0 priority 999 2>/dev/null || echo "nfqwall routing: nothing to delete: ip -6 rule del fwmark 0x10/0xff lookup main suppress_prefixlength 0 priority 999" >&2
                 ip -6 rule del fwmark 0x10/0xff lookup 100 priority 1000 2>/dev/null || echo "nfqwall routing: nothing to delete: ip -6 rule del fwmark 0x10/0xff lookup 100 priority 1000" >&2
                 ip -6 route del default via fd00:8::1 dev wg0 table 100 2>/dev/null || echo "nfqwall routing: nothing to delete: ip -6 route del default via fd00:8::1 dev wg0 table 100" >&2
                 

@@ -34,6 +34,11 @@ public record Download(int status, long bytes, double seconds, int curlExit, Str
      * and Host header carry the name.
      */
     static List<String> command(String url, boolean tls, Duration timeout) {
+        return command(url, tls, timeout, Lab.SERVER_V4);
+    }
+
+    /** Like {@link #command(String, boolean, Duration)}, a name in the URL resolving to {@code address}. */
+    static List<String> command(String url, boolean tls, Duration timeout, String address) {
         String scheme = tls ? "https" : "http";
         String full = url.contains("://") ? url : scheme + "://" + url;
         URI uri = URI.create(full);
@@ -50,7 +55,8 @@ public record Download(int status, long bytes, double seconds, int curlExit, Str
         String host = uri.getHost();
         if (host != null && !host.startsWith("[") && !host.matches("[0-9.]+")) {
             int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-            cmd.addAll(List.of("--resolve", host + ":" + port + ":" + Lab.SERVER_V4));
+            String resolved = address.contains(":") ? "[" + address + "]" : address;
+            cmd.addAll(List.of("--resolve", host + ":" + port + ":" + resolved));
         }
         cmd.add(full);
         return cmd;

@@ -29,6 +29,14 @@ class DownloadTest {
     }
 
     @Test
+    void resolvesNamedHostToTheGivenAddressBracketingIpv6() {
+        List<String> v4 = Download.command("http://vpn.example.com/", false, T, "10.99.9.2");
+        List<String> v6 = Download.command("https://vpn.example.com/", true, T, "fd99:9::2");
+        assertEquals("vpn.example.com:80:10.99.9.2", v4.get(v4.indexOf("--resolve") + 1));
+        assertEquals("vpn.example.com:443:[fd99:9::2]", v6.get(v6.indexOf("--resolve") + 1));
+    }
+
+    @Test
     void leavesAddressesAlone() {
         List<String> v4 = Download.command("http://10.99.2.2/big", false, T);
         List<String> v6 = Download.command("http://[fd99:2::2]:8080/big", false, T);

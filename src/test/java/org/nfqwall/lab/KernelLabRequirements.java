@@ -25,11 +25,14 @@ final class KernelLabRequirements {
         TOOLS.put("bash", "bash");
         TOOLS.put("openssl", "openssl");
         TOOLS.put("tcpdump", "tcpdump");
+        TOOLS.put("ipset", "ipset");
+        TOOLS.put("tc", "iproute2");
     }
 
     /** The lab's own tools under src/test/resources/lab. */
     private static final List<String> LAB_TOOLS = List.of("recording_server.py", "split_client.py",
-            "tls_server.py", "tls_client.py", "udp_send.py", "udp_sink.py", "tcp_sink.py");
+            "tls_server.py", "tls_client.py", "udp_send.py", "udp_sink.py", "tcp_sink.py", "keepalive_client.py",
+            "dns_server.py", "dns_query.py");
 
     private KernelLabRequirements() {
     }

@@ -22,7 +22,8 @@ import org.nfqwall.lab.ToolServers.Kind;
 /**
  * A private three-namespace network for kernel-level tests: client, firewall and server, built by
  * {@code scripts/lab.sh} under a unique prefix, so tests run side by side and never touch the
- * host's own interfaces or iptables.
+ * host's own interfaces or iptables. {@link #createWithUplinks()} builds the variant with two
+ * uplinks between firewall and server ({@link Uplinks}).
  *
  * <pre>
  *   client 10.99.1.2 fd99:1::2 ── 10.99.1.1 fd99:1::1 [fw] 10.99.2.1 fd99:2::1 ── server 10.99.2.2 fd99:2::2
@@ -69,6 +70,19 @@ public final class Lab implements AutoCloseable {
 
     /** Builds a new lab with a fresh prefix; fails (never skips) if the machine cannot run it. */
     public static Lab create() {
+        return create("");
+    }
+
+    /**
+     * Builds the two-uplink lab (client, fw, uplinks A and B, server with one address a test
+     * host; see {@link Uplinks} and {@code scripts/lab.sh}) with a fresh prefix; fails (never
+     * skips) if the machine cannot run it.
+     */
+    public static Lab createWithUplinks() {
+        return create("uplinks");
+    }
+
+    private static Lab create(String variant) {
         requireKernelLab();
         Lab lab = new Lab(newPrefix(), KernelLabRequirements.baseDir());
         try {
@@ -78,7 +92,7 @@ public final class Lab implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
         ExecResult up = lab.runOnHost(Duration.ofSeconds(SCRIPT_TIMEOUT_SECONDS),
-                "bash", lab.script("lab.sh").toString(), "up", lab.prefix);
+                "bash", lab.script("lab.sh").toString(), "up", lab.prefix, variant);
         if (!up.ok()) {
             lab.close();
             throw new AssertionError("could not build the lab: " + up.describe());
@@ -272,6 +286,17 @@ public final class Lab implements AutoCloseable {
                 .filter(line -> Boolean.TRUE.equals(line.get("ok"))).map(TlsHandshake::fromJson).toList();
     }
 
+    /**
+     * Starts the DNS server (dns_server.py: answers from a fixed table, {@code records} as
+     * NAME=TYPE:VALUE, e.g. {@code www.example.com=A:10.99.9.4}) in the server namespace on
+     * {@code address} port 53, and waits until it listens.
+     */
+    public Process startDnsServer(String address, String... records) {
+        List<String> args = new ArrayList<>(List.of("--bind", address));
+        args.addAll(List.of(records));
+        return servers.start("dns_server.py", 53, Map.of(), args.toArray(String[]::new));
+    }
+
     /** Starts a UDP sink (udp_sink.py: logs each datagram, never answers) in the server namespace. */
     public Process startUdpSink(int port) {
         Path log = workDir.resolve("datagrams-" + port + ".jsonl");
@@ -323,6 +348,14 @@ public final class Lab implements AutoCloseable {
         return new SplitClient(this, address, port);
     }
 
+    /**
+     * Starts keepalive_client.py in the client namespace: two requests with Host {@code name} on
+     * one connection to {@code address:port}; see {@link KeepAliveClient}.
+     */
+    public KeepAliveClient keepAliveClient(String address, int port, String name) {
+        return new KeepAliveClient(this, address, port, name, execCount.incrementAndGet());
+    }
+
     /** A tls_client.py run from the client namespace to {@code address:port}; see {@link TlsClient}. */
     public TlsClient tlsClient(String address, int port) {
         return new TlsClient(this, address, port);
@@ -342,7 +375,15 @@ public final class Lab implements AutoCloseable {
      * Host header. Failing downloads (reset, timeout) are returned, not thrown.
      */
     public Download download(Node from, String url, boolean tls, Duration timeout) {
-        List<String> cmd = Download.command(url, tls, timeout);
+        return download(from, url, tls, SERVER_V4, timeout);
+    }
+
+    /**
+     * Like {@link #download(Node, String, boolean, Duration)}, a host name in the URL resolving
+     * to {@code address} (the two-uplink lab's server has one address a test host).
+     */
+    public Download download(Node from, String url, boolean tls, String address, Duration timeout) {
+        List<String> cmd = Download.command(url, tls, timeout, address);
         return Download.fromCurl(exec(from, timeout.plusSeconds(10), cmd.toArray(String[]::new)));
     }
 

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The lab's listening test tools (recording_server.py, tls_server.py, udp_sink.py, tcp_sink.py):
+ * The lab's listening test tools (recording_server.py, tls_server.py, udp_sink.py, tcp_sink.py,
+ * dns_server.py):
  * starts them in the server namespace, waits until they say READY, and reads back the JSON lines
  * they log. Owned by one {@link Lab}; its methods are synchronized because the lab's shutdown
  * hook may run on another thread.
@@ -41,7 +42,7 @@ final class ToolServers {
 
     /**
      * Starts {@code tool} in the server namespace with {@code --port PORT --max-seconds ...} and
-     * {@code args}, waits for READY, then registers {@code outputs} (the JSON-lines files it writes).
+     * {@code args} (a --bind among them overrides the default "::"), waits for READY, then registers {@code outputs} (the JSON-lines files it writes).
      */
     Process start(String tool, int port, Map<Kind, Path> outputs, String... args) {
         String name = tool.replace(".py", "").replace('_', '-');

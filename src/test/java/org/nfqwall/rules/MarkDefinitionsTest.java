@@ -61,6 +61,7 @@ class MarkDefinitionsTest {
     @CsvSource(delimiter = '|', value = {
         "vpn: {table: 100}|t.yaml:2:8: mark \"vpn\" has no value, expected value: NUMBER (e.g. 0x10)",
         "vpn: {value: 0x10, table: 254}|t.yaml:2:29: bad table \"254\", expected a number from 1 to 4294967295 other than the kernel's own 0, 253 (default), 254 (main) and 255 (local)",
+        "vpn: {value: 0x10, table: 100, priority: 1}|t.yaml:2:44: bad priority \"1\", expected a number from 2 to 32765 (the ip rule preference; nfqwall routing uses the one below it too; 0, 32766 and 32767 are the kernel's)",
         "vpn: {value: 0x10, via: 10.8.0.1}|t.yaml:2:22: via needs a routing table, expected table: NUMBER in mark \"vpn\" too",
         "vpn: {value: 0x10, table: 1, via: \"fd00::1\"}|t.yaml:2:37: bad via \"fd00::1\", expected an IPv4 address (the gateway; an IPv6 gateway goes under via6)",
         "vpn: {value: 0x10, table: 1, dev: a/b}|t.yaml:2:37: bad dev \"a/b\", expected a network device name of 1 to 15 characters without spaces, '/' or ':' (e.g. wg0, eth1)",
