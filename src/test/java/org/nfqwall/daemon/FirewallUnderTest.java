@@ -82,6 +82,10 @@ final class FirewallUnderTest {
         List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar().toString(), "run", "--rules", rules.toString()));
         cmd.addAll(queueOption);
         cmd.addAll(List.of(options));
+        if (!List.of(options).contains("--control")) {
+            // A socket of its own, so daemons of tests running side by side never share the default path.
+            cmd.addAll(List.of("--control", lab.workDir().resolve("control-" + System.nanoTime() + ".sock").toString()));
+        }
         daemon = lab.start(Node.FW, log, cmd.toArray(String[]::new));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!log().contains(started)) {
