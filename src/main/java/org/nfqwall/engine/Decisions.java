@@ -197,11 +197,6 @@ final class Decisions {
         Rule rule = idx >= 0 ? rs.rule(idx) : null;
         Verdict v = rule != null ? rule.verdict() : rs.defaultVerdict();
         int ruleMark = rule != null ? rule.mark() : 0;
-        if (v == Verdict.MARK) {
-            // Like a connmark, which a later accept on a keep-alive connection leaves as it is.
-            f.ruleMark = ruleMark;
-            f.markMask = rs.markMask();
-        }
         if (rule == null) {
             counters.increment(Counter.DECIDED_BY_DEFAULT);
         }
@@ -209,6 +204,11 @@ final class Decisions {
         // A tunnel's inner addresses are not routed by this host, so they never steer.
         Steered steered = v == Verdict.MARK && rule != null && !facts.tunnelled
                 ? steering.decided(rs, idx, facts, mark) : Steered.NONE;
+        if (v == Verdict.MARK && steered != Steered.NEXT) {
+            // Like a connmark, which a later accept on a keep-alive connection leaves as it is.
+            f.ruleMark = ruleMark;
+            f.markMask = rs.markMask();
+        }
         listener.decided(facts, rule, v, ruleMark, steered);
         int keep = mark & ~MarkBits.RESERVED_MASK;
         int leave = offload ? MarkBits.VERDICT | MarkBits.OFFLOAD : 0;

@@ -224,6 +224,12 @@ public final class Engine {
         if (f.carried != 0 && verdict == PacketVerdict.ACCEPTED) {
             verdict = f.carried;
             f.carried = 0;
+        } else if (verdict == PacketVerdict.ACCEPTED && !view.tunnelled && f.markMask != 0
+                && (mark & f.markMask) != f.ruleMark) {
+            // Queued before the decision's connmark existed (the rest of the window in flight):
+            // hand it back with the rule mark too, so tc and routing see every packet marked.
+            verdict = PacketVerdict.encode(PacketVerdict.REPEAT, (mark & ~MarkBits.RESERVED_MASK & ~f.markMask)
+                    | f.ruleMark | MarkBits.VERDICT | (f.state == FlowState.ACCEPTED ? MarkBits.OFFLOAD : 0));
         }
         if (tcp && (view.tcpFlags & PacketView.TCP_RST) != 0) {
             f.release();

@@ -81,10 +81,17 @@ class EngineSteeringTest {
 
     /** The verdict of an HTTP request for {@code host} on a new flow whose packets carry {@code mark}. */
     private long request(String host, int mark) {
-        TestPackets c = new TestPackets("10.99.1.2", "10.99.2.2", 40000 + (int) now, 80);
+        lastPort = 40000 + (int) now;
+        TestPackets c = new TestPackets("10.99.1.2", "10.99.2.2", lastPort, 80);
         send(c.tcp(1000, TestPackets.SYN, ""), mark);
-        return send(c.tcp(1001, TestPackets.ACK | TestPackets.PSH, "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n"), mark);
+        String head = "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
+        lastRequestLength = head.length();
+        return send(c.tcp(1001, TestPackets.ACK | TestPackets.PSH, head), mark);
     }
+
+    /** The client port and request length of the last {@link #request}, to send more on its flow. */
+    private int lastPort;
+    private int lastRequestLength;
 
     @Test
     void aRoutingMarkIsNotPutOnALiveConnectionButItsAddressIsRemembered() {
@@ -120,6 +127,25 @@ class EngineSteeringTest {
         long v = request("video.test", 0x10);
         assertEquals(PacketVerdict.ACCEPTED, v, PacketVerdict.describe(v));
         assertEquals(List.of("slowed NEXT"), decisions);
+    }
+
+    @Test
+    void aLatePacketOfAMarkedConnectionGetsTheMarkToo() {
+        request("video.test", 0);
+        TestPackets c = new TestPackets("10.99.1.2", "10.99.2.2", lastPort, 80);
+        // The next segment, queued before the connmark had the mark: handed back with it.
+        long late = send(c.tcp(1001 + lastRequestLength, TestPackets.ACK, "x"), 0);
+        assertEquals(PacketVerdict.REPEAT, PacketVerdict.action(late), PacketVerdict.describe(late));
+        assertEquals(MarkBits.VERDICT | 0x20, PacketVerdict.mark(late));
+        // One that carries it already (restored from the connmark) is simply accepted.
+        assertEquals(PacketVerdict.ACCEPTED, send(c.tcp(1002 + lastRequestLength, TestPackets.ACK, "y"), 0x20));
+    }
+
+    @Test
+    void aLatePacketOfAConnectionLeftUnroutedStaysUnmarked() {
+        request("www.example.com", 0);
+        TestPackets c = new TestPackets("10.99.1.2", "10.99.2.2", lastPort, 80);
+        assertEquals(PacketVerdict.ACCEPTED, send(c.tcp(1001 + lastRequestLength, TestPackets.ACK, "x"), 0));
     }
 
     @Test
