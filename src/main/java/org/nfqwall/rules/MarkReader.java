@@ -118,20 +118,30 @@ final class MarkReader {
         String via = address(keys.get("via"), true);
         String via6 = address(keys.get("via6"), false);
         String dev = device(keys.get("dev"));
-        int priority = 0;
-        if (keys.containsKey("priority")) {
-            Node p = keys.get("priority").getValueNode();
-            String text = YamlValues.text(p, "an ip rule preference", problems);
-            long n = text == null ? -1 : YamlValues.parseNumber(text);
-            // The routing script also puts a rule at the preference below (the main table without its default).
-            if (text != null && (n < 2 || n > MarkRoute.MAX_PRIORITY)) {
-                problems.at(p, "bad priority " + YamlValues.quote(text) + ", expected a number from 2 to "
-                        + MarkRoute.MAX_PRIORITY + " (the ip rule preference; nfqwall routing uses the one below it too;"
-                        + " 0, 32766 and 32767 are the kernel's)");
-            }
-            priority = (int) Math.max(0, n);
+        // The routing script also puts a rule at the preference below (the main table without its default).
+        long priority = boundedNumber(keys, "priority", "an ip rule preference", 2, MarkRoute.MAX_PRIORITY,
+                "a number from 2 to " + MarkRoute.MAX_PRIORITY + " (the ip rule preference; nfqwall routing uses the"
+                        + " one below it too; 0, 32766 and 32767 are the kernel's)");
+        return new MarkRoute(Math.max(table, 0), via, via6, dev, (int) Math.max(0, priority));
+    }
+
+    /**
+     * The number at {@code key} when present, reported as "bad KEY ..., expected {@code range}" when
+     * it is not from {@code min} to {@code max}. -1 when absent or not a number; a number out of
+     * range is returned as it is (the load has failed anyway).
+     */
+    private long boundedNumber(Map<String, NodeTuple> keys, String key, String expected, long min, long max,
+            String range) {
+        if (!keys.containsKey(key)) {
+            return -1;
         }
-        return new MarkRoute(Math.max(table, 0), via, via6, dev, priority);
+        Node node = keys.get(key).getValueNode();
+        String text = YamlValues.text(node, expected, problems);
+        long n = text == null ? -1 : YamlValues.parseNumber(text);
+        if (text != null && (n < min || n > max)) {
+            problems.at(node, "bad " + key + " " + YamlValues.quote(text) + ", expected " + range);
+        }
+        return n;
     }
 
     /** A gateway of one family, canonical, or null when absent or after reporting. */
@@ -211,19 +221,10 @@ final class MarkReader {
                 }
             }
         }
-        int max = MarkSteering.DEFAULT_MAX_ADDRESSES;
-        if (keys.containsKey("max")) {
-            Node m = keys.get("max").getValueNode();
-            String text = YamlValues.text(m, "a number of addresses", problems);
-            long n = text == null ? -1 : YamlValues.parseNumber(text);
-            if (text != null && (n < 1 || n > MarkSteering.MAX_ADDRESSES)) {
-                problems.at(m, "bad max " + YamlValues.quote(text) + ", expected a number of addresses from 1 to "
-                        + MarkSteering.MAX_ADDRESSES);
-            } else if (text != null) {
-                max = (int) n;
-            }
-        }
-        return new MarkSteering(timeout, max);
+        long max = boundedNumber(keys, "max", "a number of addresses", 1, MarkSteering.MAX_ADDRESSES,
+                "a number of addresses from 1 to " + MarkSteering.MAX_ADDRESSES);
+        return new MarkSteering(timeout,
+                max < 1 || max > MarkSteering.MAX_ADDRESSES ? MarkSteering.DEFAULT_MAX_ADDRESSES : (int) max);
     }
 
     /** {@code shape: {rate: 2mbit, ceil: 4mbit, prio: 1}}; null after reporting. */
@@ -239,16 +240,8 @@ final class MarkReader {
         }
         String rate = rateText(keys.get("rate"));
         String ceil = keys.containsKey("ceil") ? rateText(keys.get("ceil")) : rate;
-        int prio = 0;
-        if (keys.containsKey("prio")) {
-            Node p = keys.get("prio").getValueNode();
-            String text = YamlValues.text(p, "a priority 0-7", problems);
-            long n = text == null ? -1 : YamlValues.parseNumber(text);
-            if (text != null && (n < 0 || n > MarkShape.MAX_PRIO)) {
-                problems.at(p, "bad prio " + YamlValues.quote(text) + ", expected 0 (first) to " + MarkShape.MAX_PRIO);
-            }
-            prio = (int) Math.max(0, n);
-        }
+        int prio = (int) Math.max(0, boundedNumber(keys, "prio", "a priority 0-7", 0, MarkShape.MAX_PRIO,
+                "0 (first) to " + MarkShape.MAX_PRIO));
         if (rate == null || ceil == null) {
             return null;
         }
