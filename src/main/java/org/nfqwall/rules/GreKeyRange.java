@@ -1,6 +1,5 @@
 package org.nfqwall.rules;
 
-import java.util.Locale;
 
 /**
  * An inclusive range of GRE keys from {@code gre_key:} (RFC 2890 section 2.1: a 32-bit field,
@@ -20,16 +19,7 @@ public record GreKeyRange(long from, long to) {
     }
 
     private static long key(String number, String whole) throws BadValueException {
-        String lower = number.toLowerCase(Locale.ROOT);
-        boolean hex = lower.startsWith("0x");
-        String digits = hex ? lower.substring(2) : lower;
-        // At most 8 hex or 10 decimal digits: anything longer cannot be a 32-bit key and might overflow.
-        boolean ok = !digits.isEmpty() && digits.length() <= (hex ? 8 : 10);
-        for (int i = 0; ok && i < digits.length(); i++) {
-            char c = digits.charAt(i);
-            ok = c >= '0' && c <= '9' || hex && c >= 'a' && c <= 'f';
-        }
-        long value = ok ? Long.parseLong(digits, hex ? 16 : 10) : -1;
+        long value = YamlValues.parseNumber(number);
         if (value < 0 || value > MAX_KEY) {
             throw new BadValueException("bad GRE key \"" + whole + "\", expected a key 0.." + MAX_KEY
                     + " (decimal or 0x hex), a range \"a-b\" with a <= b, or a list of these");
