@@ -86,11 +86,7 @@ public final class MetricsServer implements AutoCloseable {
         }
 
         long sum(Counter c) {
-            long total = 0;
-            for (QueueSources q : queues) {
-                total += q.counters().get(c);
-            }
-            return total;
+            return sum(q -> q.counters().get(c));
         }
 
         long sum(ToLongFunction<QueueSources> f) {
