@@ -35,8 +35,6 @@ final class MarkReader {
     private static final List<String> SHAPE_KEYS = List.of("rate", "ceil", "prio");
     /** The kernel's own tables: 253 default, 254 main, 255 local (and 0, unspecified). */
     private static final String RESERVED_TABLES = "0, 253 (default), 254 (main) and 255 (local)";
-    /** Longest interface name: {@value}. */
-    static final int MAX_DEVICE_NAME = DeviceNames.MAX_LENGTH;
 
     private final RuleFileReader file;
     private final Problems problems;
