@@ -72,8 +72,14 @@ final class MarkReader {
     }
 
     private MarkDefinition readNumber(String name, int line, Node value) {
-        String text = YamlValues.text(value, "a mark number (decimal or 0x hex) or {value: NUMBER, ...}", problems);
-        return MarkDefinition.plain(name, text == null ? 0 : file.markNumber(value, text), line);
+        return MarkDefinition.plain(name, markValue(value, "a mark number (decimal or 0x hex) or {value: NUMBER, ...}"),
+                line);
+    }
+
+    /** The mark number at {@code node}, checked against mark_mask; 0 after reporting. */
+    private int markValue(Node node, String expected) {
+        String text = YamlValues.text(node, expected, problems);
+        return text == null ? 0 : file.markNumber(node, text);
     }
 
     private MarkDefinition readMapping(String name, int line, MappingNode mapping) {
@@ -82,9 +88,7 @@ final class MarkReader {
         if (!keys.containsKey("value")) {
             problems.at(mapping, "mark " + YamlValues.quote(name) + " has no value, expected value: NUMBER (e.g. 0x10)");
         } else {
-            Node v = keys.get("value").getValueNode();
-            String text = YamlValues.text(v, "a mark number (decimal or 0x hex)", problems);
-            value = text == null ? 0 : file.markNumber(v, text);
+            value = markValue(keys.get("value").getValueNode(), "a mark number (decimal or 0x hex)");
         }
         MarkRoute route = readRoute(name, mapping, keys);
         MarkSteering steering = route == null ? null : MarkSteering.defaults();
