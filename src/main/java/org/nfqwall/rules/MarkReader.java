@@ -240,45 +240,43 @@ final class MarkReader {
             problems.at(mapping, "shape has no rate, expected rate: RATE (e.g. 2mbit)");
             return null;
         }
-        String rate = rateText(keys.get("rate"));
-        String ceil = keys.containsKey("ceil") ? rateText(keys.get("ceil")) : rate;
+        NodeTuple rateEntry = keys.get("rate");
+        NodeTuple ceilEntry = keys.get("ceil");
+        long rateBits = rateBits(rateEntry);
+        long ceilBits = ceilEntry == null ? rateBits : rateBits(ceilEntry);
         int prio = (int) Math.max(0, boundedNumber(keys, "prio", "a priority 0-7", 0, MarkShape.MAX_PRIO,
                 "0 (first) to " + MarkShape.MAX_PRIO));
-        if (rate == null || ceil == null) {
+        if (rateBits < 0 || ceilBits < 0) {
             return null;
         }
-        long rateBits = bits(rate);
-        long ceilBits = bits(ceil);
+        String rate = rateText(rateEntry);
+        String ceil = ceilEntry == null ? rate : rateText(ceilEntry);
         if (ceilBits < rateBits) {
-            problems.at(keys.get("ceil").getValueNode(), "ceil " + YamlValues.quote(ceil) + " is below rate "
+            problems.at(ceilEntry.getValueNode(), "ceil " + YamlValues.quote(ceil) + " is below rate "
                     + YamlValues.quote(rate) + ", expected a ceil at least the rate (the most the class may borrow up to)");
             return null;
         }
         return new MarkShape(rate, rateBits, ceil, ceilBits, prio);
     }
 
-    /** The text of a rate, or null after reporting it is not one. */
-    private String rateText(NodeTuple entry) {
+    /** Bits per second of a rate, or -1 after reporting it is not one. */
+    private long rateBits(NodeTuple entry) {
         Node node = entry.getValueNode();
         String text = YamlValues.text(node, "a rate like 2mbit", problems);
         if (text == null) {
-            return null;
+            return -1;
         }
         try {
-            TcRate.parseBits(text);
-            return text.strip();
+            return TcRate.parseBits(text);
         } catch (BadValueException ex) {
             problems.at(node, "bad " + ((ScalarNode) entry.getKeyNode()).getValue() + ": " + ex.getMessage());
-            return null;
+            return -1;
         }
     }
 
-    private static long bits(String checkedRate) {
-        try {
-            return TcRate.parseBits(checkedRate);
-        } catch (BadValueException ex) {
-            throw new IllegalStateException("checked rate " + checkedRate, ex);
-        }
+    /** The text of a rate {@link #rateBits} read. */
+    private static String rateText(NodeTuple entry) {
+        return ((ScalarNode) entry.getValueNode()).getValue().strip();
     }
 
     /**
