@@ -177,9 +177,8 @@ public final class Engine {
         if (PacketVerdict.action(v) != PacketVerdict.ACCEPT || f == null || f.markMask == 0) {
             return v;
         }
-        int keep = (PacketVerdict.action(verdict) == PacketVerdict.ACCEPT ? mark : PacketVerdict.mark(v))
-                & ~MarkBits.RESERVED_MASK;
-        return PacketVerdict.encode(PacketVerdict.ACCEPT, (keep & ~f.markMask) | f.ruleMark);
+        int keep = PacketVerdict.action(verdict) == PacketVerdict.ACCEPT ? mark : PacketVerdict.mark(v);
+        return PacketVerdict.encode(PacketVerdict.ACCEPT, f.withRuleMark(keep));
     }
 
     /** Decides a TCP or UDP packet (the inner one of a tunnelled packet) by its flow. */
@@ -228,8 +227,8 @@ public final class Engine {
                 && (mark & f.markMask) != f.ruleMark) {
             // Queued before the decision's connmark existed (the rest of the window in flight):
             // hand it back with the rule mark too, so tc and routing see every packet marked.
-            verdict = PacketVerdict.encode(PacketVerdict.REPEAT, (mark & ~MarkBits.RESERVED_MASK & ~f.markMask)
-                    | f.ruleMark | MarkBits.VERDICT | (f.state == FlowState.ACCEPTED ? MarkBits.OFFLOAD : 0));
+            verdict = PacketVerdict.encode(PacketVerdict.REPEAT, f.withRuleMark(mark) | MarkBits.VERDICT
+                    | (f.state == FlowState.ACCEPTED ? MarkBits.OFFLOAD : 0));
         }
         if (tcp && (view.tcpFlags & PacketView.TCP_RST) != 0) {
             f.release();

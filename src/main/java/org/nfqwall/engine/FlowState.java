@@ -6,6 +6,7 @@ import org.nfqwall.inspect.ContentSniffer;
 import org.nfqwall.inspect.http.HttpStreamState;
 import org.nfqwall.inspect.quic.QuicFlowState;
 import org.nfqwall.inspect.tls.TlsStreamState;
+import org.nfqwall.rules.MarkBits;
 
 /**
  * What the engine knows about one flow: whether it is still inspected or already decided, which
@@ -47,12 +48,18 @@ final class FlowState {
      */
     long carried;
     /**
-     * Inside a GRE tunnel, where no connmark can carry it: the rule mark the flow's last mark
-     * decision set ({@link #markMask} bits of it) and the mask it replaces, given to each later
-     * packet of the flow and its replies, as the connmark would be; mask 0 while none was set.
+     * The rule mark the flow's last mark decision set ({@link #markMask} bits of it) and the mask
+     * it replaces; mask 0 while none was set. Inside a GRE tunnel, where no connmark can carry it,
+     * given to each later packet of the flow and its replies, as the connmark would be; outside,
+     * to a packet queued before the decision's connmark existed.
      */
     int ruleMark;
     int markMask;
+
+    /** {@code mark} with the rule mark in place of its {@link #markMask} bits, nfqwall's reserved bits cleared. */
+    int withRuleMark(int mark) {
+        return (mark & ~MarkBits.RESERVED_MASK & ~markMask) | ruleMark;
+    }
 
     FlowState(BufferPool pool) {
         this.stream = new StreamReassembler(pool);

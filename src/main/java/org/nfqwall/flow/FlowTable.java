@@ -104,15 +104,8 @@ public final class FlowTable {
 
     /** Returns the slot of the packet's flow (same direction), or -1; refreshes its idle time. */
     public int find(PacketView p, long nowNanos) {
-        long t = tunnel(p);
-        int h = hash(p.srcHi, p.srcLo, p.dstHi, p.dstLo, portsProto(p.srcPort, p.dstPort, p.l4Protocol), t,
-                p.outerSrcHi, p.outerSrcLo, p.outerDstHi, p.outerDstLo);
-        int s = find(h, p.srcHi, p.srcLo, p.dstHi, p.dstLo, portsProto(p.srcPort, p.dstPort, p.l4Protocol), t,
-                p.outerSrcHi, p.outerSrcLo, p.outerDstHi, p.outerDstLo);
-        if (s >= 0) {
-            touch(s, nowNanos);
-        }
-        return s;
+        return find(p.srcHi, p.srcLo, p.dstHi, p.dstLo, portsProto(p.srcPort, p.dstPort, p.l4Protocol), tunnel(p),
+                p.outerSrcHi, p.outerSrcLo, p.outerDstHi, p.outerDstLo, nowNanos);
     }
 
     /**
@@ -121,19 +114,14 @@ public final class FlowTable {
      * packets, whose replies come through the queue as well.
      */
     public int findReply(PacketView p, long nowNanos) {
-        long t = tunnel(p);
-        long pp = portsProto(p.dstPort, p.srcPort, p.l4Protocol);
-        int h = hash(p.dstHi, p.dstLo, p.srcHi, p.srcLo, pp, t, p.outerDstHi, p.outerDstLo, p.outerSrcHi, p.outerSrcLo);
-        int s = find(h, p.dstHi, p.dstLo, p.srcHi, p.srcLo, pp, t, p.outerDstHi, p.outerDstLo, p.outerSrcHi,
-                p.outerSrcLo);
-        if (s >= 0) {
-            touch(s, nowNanos);
-        }
-        return s;
+        return find(p.dstHi, p.dstLo, p.srcHi, p.srcLo, portsProto(p.dstPort, p.srcPort, p.l4Protocol), tunnel(p),
+                p.outerDstHi, p.outerDstLo, p.outerSrcHi, p.outerSrcLo, nowNanos);
     }
 
-    private int find(int h, long sHi, long sLo, long dHi, long dLo, long pp, long t, long oSHi, long oSLo, long oDHi,
-            long oDLo) {
+    /** The slot of the flow with this key, or -1; refreshes its idle time. */
+    private int find(long sHi, long sLo, long dHi, long dLo, long pp, long t, long oSHi, long oSLo, long oDHi,
+            long oDLo, long nowNanos) {
+        int h = hash(sHi, sLo, dHi, dLo, pp, t, oSHi, oSLo, oDHi, oDLo);
         for (int b = h & mask; ; b = (b + 1) & mask) {
             int s = buckets[b] - 1;
             if (s < 0) {
@@ -142,6 +130,7 @@ public final class FlowTable {
             if (hash[s] == h && portsProto[s] == pp && srcLo[s] == sLo && dstLo[s] == dLo && srcHi[s] == sHi
                     && dstHi[s] == dHi && tunnel[s] == t && outerSrcLo[s] == oSLo && outerDstLo[s] == oDLo
                     && outerSrcHi[s] == oSHi && outerDstHi[s] == oDHi) {
+                touch(s, nowNanos);
                 return s;
             }
         }

@@ -6,8 +6,8 @@ import static org.nfqwall.nfq.Netlink.NLMSG_HDRLEN;
 import static org.nfqwall.nfq.Netlink.NLM_F_ACK;
 import static org.nfqwall.nfq.Netlink.NLM_F_REQUEST;
 import static org.nfqwall.nfq.Netlink.align4;
-import static org.nfqwall.nfq.Netlink.putHostInt;
-import static org.nfqwall.nfq.Netlink.putHostShort;
+import static org.nfqwall.nfq.Netlink.putAttributeHeader;
+import static org.nfqwall.nfq.Netlink.putMessageHeader;
 
 import java.nio.ByteBuffer;
 
@@ -80,11 +80,11 @@ final class IpsetMessages {
         buf.put(pos + 1, (byte) 0);
         buf.putShort(pos + 2, (short) 0);
         pos += NFGENMSG_LEN;
-        pos = attributeHeader(buf, pos, IPSET_ATTR_PROTOCOL, 1);
+        pos = putAttributeHeader(buf, pos, IPSET_ATTR_PROTOCOL, 1);
         buf.putInt(pos, 0);
         buf.put(pos, (byte) IPSET_PROTOCOL);
         pos += 4;
-        int nameStart = attributeHeader(buf, pos, IPSET_ATTR_SETNAME, n + 1);
+        int nameStart = putAttributeHeader(buf, pos, IPSET_ATTR_SETNAME, n + 1);
         for (int i = 0; i < align4(n + 1); i++) {
             char c = i < n ? setName.charAt(i) : 0;
             if (c > 0x7E || (i < n && c < 0x21)) {
@@ -96,34 +96,23 @@ final class IpsetMessages {
         int addressBytes = ipv6 ? 16 : 4;
         int ipLength = NLA_HDRLEN + NLA_HDRLEN + addressBytes;
         int dataStart = pos;
-        pos = attributeHeader(buf, pos, IPSET_ATTR_DATA | NLA_F_NESTED, ipLength + NLA_HDRLEN + 4);
-        pos = attributeHeader(buf, pos, IPSET_ATTR_IP | NLA_F_NESTED, NLA_HDRLEN + addressBytes);
+        pos = putAttributeHeader(buf, pos, IPSET_ATTR_DATA | NLA_F_NESTED, ipLength + NLA_HDRLEN + 4);
+        pos = putAttributeHeader(buf, pos, IPSET_ATTR_IP | NLA_F_NESTED, NLA_HDRLEN + addressBytes);
         if (ipv6) {
-            pos = attributeHeader(buf, pos, IPSET_ATTR_IPADDR_IPV6 | NLA_F_NET_BYTEORDER, 16);
+            pos = putAttributeHeader(buf, pos, IPSET_ATTR_IPADDR_IPV6 | NLA_F_NET_BYTEORDER, 16);
             buf.putLong(pos, hi);
             buf.putLong(pos + 8, lo);
             pos += 16;
         } else {
-            pos = attributeHeader(buf, pos, IPSET_ATTR_IPADDR_IPV4 | NLA_F_NET_BYTEORDER, 4);
+            pos = putAttributeHeader(buf, pos, IPSET_ATTR_IPADDR_IPV4 | NLA_F_NET_BYTEORDER, 4);
             buf.putInt(pos, (int) lo);
             pos += 4;
         }
-        pos = attributeHeader(buf, pos, IPSET_ATTR_TIMEOUT | NLA_F_NET_BYTEORDER, 4);
+        pos = putAttributeHeader(buf, pos, IPSET_ATTR_TIMEOUT | NLA_F_NET_BYTEORDER, 4);
         buf.putInt(pos, (int) Math.max(1, Math.min(MAX_TIMEOUT_SECONDS, timeoutSeconds)));
         pos += 4;
         assert pos - dataStart == NLA_HDRLEN + ipLength + NLA_HDRLEN + 4;
-        putHostInt(buf, 0, pos);
-        putHostShort(buf, 4, TYPE_ADD);
-        putHostShort(buf, 6, NLM_F_REQUEST | NLM_F_ACK);
-        putHostInt(buf, 8, seq);
-        putHostInt(buf, 12, 0);
+        putMessageHeader(buf, 0, pos, TYPE_ADD, NLM_F_REQUEST | NLM_F_ACK, seq);
         return pos;
-    }
-
-    /** Writes an attribute header for {@code payload} bytes at {@code pos}; returns where the payload starts. */
-    private static int attributeHeader(ByteBuffer buf, int pos, int type, int payload) {
-        putHostShort(buf, pos, NLA_HDRLEN + payload);
-        putHostShort(buf, pos + 2, type);
-        return pos + NLA_HDRLEN;
     }
 }

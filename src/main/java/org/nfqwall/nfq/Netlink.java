@@ -82,4 +82,20 @@ final class Netlink {
         short v = (short) value;
         bigEndian.putShort(index, HOST_IS_BIG_ENDIAN ? v : Short.reverseBytes(v));
     }
+
+    /** Writes an {@code nlmsghdr} (host order, port id 0) at {@code index}. */
+    static void putMessageHeader(ByteBuffer bigEndian, int index, int length, int type, int flags, int seq) {
+        putHostInt(bigEndian, index, length);
+        putHostShort(bigEndian, index + 4, type);
+        putHostShort(bigEndian, index + 6, flags);
+        putHostInt(bigEndian, index + 8, seq);
+        putHostInt(bigEndian, index + 12, 0);
+    }
+
+    /** Writes an {@code nlattr} header for {@code payload} bytes at {@code index}; returns where the payload starts. */
+    static int putAttributeHeader(ByteBuffer bigEndian, int index, int type, int payload) {
+        putHostShort(bigEndian, index, NLA_HDRLEN + payload);
+        putHostShort(bigEndian, index + 2, type);
+        return index + NLA_HDRLEN;
+    }
 }

@@ -7,8 +7,8 @@ import static org.nfqwall.nfq.Netlink.NLA_HDRLEN;
 import static org.nfqwall.nfq.Netlink.NLMSG_HDRLEN;
 import static org.nfqwall.nfq.Netlink.NLM_F_REQUEST;
 import static org.nfqwall.nfq.Netlink.TYPE_VERDICT;
-import static org.nfqwall.nfq.Netlink.putHostInt;
-import static org.nfqwall.nfq.Netlink.putHostShort;
+import static org.nfqwall.nfq.Netlink.putAttributeHeader;
+import static org.nfqwall.nfq.Netlink.putMessageHeader;
 
 import java.nio.ByteBuffer;
 
@@ -85,25 +85,17 @@ final class VerdictWriter {
     static int write(ByteBuffer buf, int index, int queueNumber, int packetId, int verdict,
                      boolean withMark, int mark) {
         int messageLength = withMark ? VERDICT_WITH_MARK_LENGTH : VERDICT_LENGTH;
-        putHostInt(buf, index, messageLength);
-        putHostShort(buf, index + 4, TYPE_VERDICT);
-        putHostShort(buf, index + 6, NLM_F_REQUEST);
-        putHostInt(buf, index + 8, 0);
-        putHostInt(buf, index + 12, 0);
+        putMessageHeader(buf, index, messageLength, TYPE_VERDICT, NLM_F_REQUEST, 0);
         int gen = index + NLMSG_HDRLEN;
         buf.put(gen, (byte) 0); // AF_UNSPEC
         buf.put(gen + 1, (byte) 0); // NFNETLINK_V0
         buf.putShort(gen + 2, (short) queueNumber);
         int attr = gen + NFGENMSG_LEN;
-        putHostShort(buf, attr, NLA_HDRLEN + 8);
-        putHostShort(buf, attr + 2, NFQA_VERDICT_HDR);
-        buf.putInt(attr + 4, verdict);
-        buf.putInt(attr + 8, packetId);
+        int value = putAttributeHeader(buf, attr, NFQA_VERDICT_HDR, 8);
+        buf.putInt(value, verdict);
+        buf.putInt(value + 4, packetId);
         if (withMark) {
-            int markAttr = attr + NLA_HDRLEN + 8;
-            putHostShort(buf, markAttr, NLA_HDRLEN + 4);
-            putHostShort(buf, markAttr + 2, NFQA_MARK);
-            buf.putInt(markAttr + 4, mark);
+            buf.putInt(putAttributeHeader(buf, value + 8, NFQA_MARK, 4), mark);
         }
         return index + messageLength;
     }

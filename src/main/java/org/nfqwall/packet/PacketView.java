@@ -171,8 +171,11 @@ public final class PacketView {
     private Malformed decodeTransport(ByteBuffer buf) {
         if (l4Protocol == PROTO_GRE && !laterFragment && !firstFragment) {
             Malformed gre = GreHeader.parse(buf, this);
-            if (gre != Malformed.NONE || !tunnelled) {
-                return gre != Malformed.NONE ? gre : uninspectedPayload();
+            if (gre != Malformed.NONE) {
+                return gre;
+            }
+            if (!tunnelled) {
+                return uninspectedPayload();
             }
         }
         if (!laterFragment) {
