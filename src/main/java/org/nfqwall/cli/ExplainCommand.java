@@ -10,9 +10,7 @@ import org.nfqwall.rules.ConditionResult;
 import org.nfqwall.rules.Explanation;
 import org.nfqwall.rules.Rule;
 import org.nfqwall.rules.RuleExplainer;
-import org.nfqwall.rules.RuleLoadResult;
 import org.nfqwall.rules.RuleSet;
-import org.nfqwall.rules.RulesLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,14 +86,10 @@ final class ExplainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        RuleLoadResult result = RulesLoader.load(rules);
-        if (!result.ok()) {
-            PrintWriter err = spec.commandLine().getErr();
-            result.errors().forEach(err::println);
-            err.println(rules + ": " + result.errors().size() + " error(s)");
+        RuleSet set = RulesFile.load(rules, spec.commandLine().getErr());
+        if (set == null) {
             return Main.EXIT_INVALID;
         }
-        RuleSet set = result.ruleSet();
         Explanation x = RuleExplainer.explain(set, facts.facts);
         PrintWriter out = spec.commandLine().getOut();
         out.println("facts, as nfqwall sees them:");

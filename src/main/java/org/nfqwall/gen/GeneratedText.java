@@ -17,6 +17,11 @@ final class GeneratedText {
         text.append(line).append('\n');
     }
 
+    /** Appends lines that already end with a newline, as they are. */
+    void lines(String lines) {
+        text.append(lines);
+    }
+
     @Override
     public String toString() {
         return text.toString();

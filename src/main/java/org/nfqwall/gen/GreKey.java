@@ -2,7 +2,6 @@ package org.nfqwall.gen;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -114,9 +113,9 @@ public record GreKey(long from, long to, long mask) {
         return from == to ? hex(from) : hex(from) + "-" + hex(to);
     }
 
-    /** A key as u32 and iptables print it: lower-case hex with {@code 0x}. */
+    /** A key as u32 and iptables print it: lower-case hex with {@code 0x}, as {@link IptablesOptions#hex} writes marks. */
     static String hex(long value) {
-        return "0x" + Long.toHexString(value).toLowerCase(Locale.ROOT);
+        return IptablesOptions.hex((int) value); // keys are 32 bits, printed unsigned
     }
 
     private static long number(String text) {

@@ -37,13 +37,13 @@ public final class GreKeyIptables {
 
     /** One line per rule, {@code -p gre -m u32 --u32 "..."}, each after its comments if {@code explain}. */
     public static String matches(GreKeySpec spec, boolean explain) {
-        StringBuilder out = new StringBuilder();
+        GeneratedText out = new GeneratedText();
         List<GreKeyMatch.Rule> rules = GreKeyMatch.rules(spec);
         for (int i = 0; i < rules.size(); i++) {
             if (explain) {
-                out.append(U32Explain.comments(rules.get(i), i + 1, rules.size()));
+                out.lines(U32Explain.comments(rules.get(i), i + 1, rules.size()));
             }
-            out.append(rules.get(i).iptablesArgs()).append('\n');
+            out.line(rules.get(i).iptablesArgs());
         }
         return out.toString();
     }
@@ -67,23 +67,22 @@ public final class GreKeyIptables {
 
     private static String document(GreKeySpec spec, Placement placement, boolean explain, String command,
                                    String operation) {
-        StringBuilder out = new StringBuilder();
-        out.append("# ").append(command).append('\n');
-        out.append(operation.equals("-A ") ? "# GRE over IPv4 with these keys; apply:" : "# removes those rules:")
-                .append(" ... | iptables-legacy-restore --noflush\n");
+        GeneratedText d = new GeneratedText();
+        d.comment(command);
+        d.comment((operation.equals("-A ") ? "GRE over IPv4 with these keys; apply:" : "removes those rules:")
+                + " ... | iptables-legacy-restore --noflush");
         if (operation.equals("-A ")) {
-            out.append("# remove: the same options plus --remove, piped the same way\n");
+            d.comment("remove: the same options plus --remove, piped the same way");
         }
-        out.append('*').append(placement.table()).append('\n');
+        d.line("*" + placement.table());
         List<GreKeyMatch.Rule> rules = GreKeyMatch.rules(spec);
         for (int i = 0; i < rules.size(); i++) {
             if (explain) {
-                out.append(U32Explain.comments(rules.get(i), i + 1, rules.size()));
+                d.lines(U32Explain.comments(rules.get(i), i + 1, rules.size()));
             }
-            out.append(operation).append(placement.chain()).append(' ').append(rules.get(i).iptablesArgs())
-                    .append(" -j ").append(placement.jump()).append('\n');
+            d.line(operation + placement.chain() + " " + rules.get(i).iptablesArgs() + " -j " + placement.jump());
         }
-        out.append("COMMIT\n");
-        return out.toString();
+        d.line("COMMIT");
+        return d.toString();
     }
 }

@@ -71,11 +71,11 @@ public final class GreKeyTc {
                 + " ";
         String gre = Integer.toHexString(p.table()) + ":";
         String keys = Integer.toHexString(p.table() + 1) + ":";
-        StringBuilder out = new StringBuilder();
-        out.append("# ").append(command).append('\n');
-        out.append("# GRE over IPv4 with these keys, into class ").append(p.classid())
-                .append("; remove: the same options plus --remove (tc filter del dev ").append(p.dev()).append(" parent ")
-                .append(p.parent()).append(" protocol ip prio ").append(p.prio()).append(")\n");
+        GeneratedText out = new GeneratedText();
+        out.comment(command);
+        out.comment("GRE over IPv4 with these keys, into class " + p.classid()
+                + "; remove: the same options plus --remove (tc filter del dev " + p.dev() + " parent "
+                + p.parent() + " protocol ip prio " + p.prio() + ")");
         line(out, explain, "table " + gre + " holds the GRE header test",
                 filter + "handle " + gre + " u32 divisor 1");
         line(out, explain, "table " + keys + " holds the key tests", filter + "handle " + keys + " u32 divisor 1");
@@ -102,10 +102,10 @@ public final class GreKeyTc {
                 + p.prio() + "\n";
     }
 
-    private static void line(StringBuilder out, boolean explain, String comment, String command) {
+    private static void line(GeneratedText out, boolean explain, String comment, String command) {
         if (explain) {
-            out.append("# ").append(comment).append('\n');
+            out.comment(comment);
         }
-        out.append(command).append('\n');
+        out.line(command);
     }
 }

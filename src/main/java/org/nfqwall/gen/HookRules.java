@@ -48,7 +48,7 @@ final class HookRules {
      * such as WireGuard's own, must survive).
      */
     static List<String> topRestores(IptablesOptions o) {
-        String verdict = hex(MarkBits.VERDICT) + "/" + hex(MarkBits.VERDICT);
+        String verdict = IptablesRuleset.markBit(MarkBits.VERDICT);
         return o.restoreMark() ? List.of(o.chain() + " -m mark ! --mark " + verdict + " -m connmark ! --mark 0x0/"
                 + hex(o.markMask()) + " " + restoreMark(o)) : List.of();
     }

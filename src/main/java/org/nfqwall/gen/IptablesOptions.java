@@ -1,7 +1,6 @@
 package org.nfqwall.gen;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.nfqwall.rules.MarkBits;
@@ -341,6 +340,6 @@ public record IptablesOptions(int queue, String chain, List<PortRange> ports, Li
 
     /** A mark value as iptables prints it: lower-case hex with {@code 0x}, unsigned. */
     static String hex(int bits) {
-        return "0x" + Integer.toHexString(bits).toLowerCase(Locale.ROOT);
+        return "0x" + Integer.toHexString(bits); // already lower case, unsigned
     }
 }

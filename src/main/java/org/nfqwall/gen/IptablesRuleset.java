@@ -253,7 +253,7 @@ public final class IptablesRuleset {
     }
 
     /** One bit as a mark match value/mask, e.g. {@code 0x40000000/0x40000000}. */
-    private static String markBit(int bit) {
+    static String markBit(int bit) {
         return hex(bit) + "/" + hex(bit);
     }
 }

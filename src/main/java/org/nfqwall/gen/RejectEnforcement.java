@@ -62,7 +62,7 @@ final class RejectEnforcement {
 
     /** Rule specifications after {@code -D} (and after {@code -I} with the position inserted). */
     private static List<String> jumps(IptablesOptions o) {
-        String reject = hex(MarkBits.REJECT) + "/" + hex(MarkBits.REJECT);
+        String reject = IptablesRuleset.markBit(MarkBits.REJECT);
         return o.enforcementChains().stream().map(c -> c + " -m connmark --mark " + reject + " -j " + CHAIN).toList();
     }
 }
